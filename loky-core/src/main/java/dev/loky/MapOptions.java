@@ -1,0 +1,73 @@
+package dev.loky;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Options of {@code map}, {@code imap} and {@code imapUnordered}: an immutable value; each
+ * {@code with}-style method returns a copy.
+ *
+ * <ul>
+ *   <li>{@link #chunkSize(int)}: items sent to a worker at once. {@code 0} (the default) chooses
+ *       automatically: about {@code 4 × workers} chunks when the input's size is known (a
+ *       {@link java.util.Collection}), otherwise chunks of {@value #DEFAULT_LAZY_CHUNK_SIZE}.</li>
+ *   <li>{@link #taskTimeout(Duration)}: the timeout of each chunk (a chunk is one task in a worker);
+ *       {@code null} means the pool's task timeout.</li>
+ *   <li>{@link #progress(ProgressListener)}: told after each chunk.</li>
+ * </ul>
+ */
+public final class MapOptions {
+
+    /** Chunk size used when the input's size is unknown and none was chosen. */
+    public static final int DEFAULT_LAZY_CHUNK_SIZE = 64;
+
+    private static final MapOptions DEFAULTS = new MapOptions(0, null, null);
+
+    private final int chunkSize;
+    private final Duration taskTimeout;
+    private final ProgressListener progress;
+
+    private MapOptions(int chunkSize, Duration taskTimeout, ProgressListener progress) {
+        this.chunkSize = chunkSize;
+        this.taskTimeout = taskTimeout;
+        this.progress = progress;
+    }
+
+    /** Automatic chunking, the pool's timeout, no progress listener. */
+    public static MapOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** A copy with this chunk size; {@code 0} = automatic. */
+    public MapOptions chunkSize(int chunkSize) {
+        if (chunkSize < 0) {
+            throw new IllegalArgumentException("chunkSize must be >= 0 (0 = automatic), but was " + chunkSize);
+        }
+        return new MapOptions(chunkSize, taskTimeout, progress);
+    }
+
+    /** A copy with this per-chunk timeout; {@code null} = the pool's task timeout. */
+    public MapOptions taskTimeout(Duration taskTimeout) {
+        if (taskTimeout != null && (taskTimeout.isZero() || taskTimeout.isNegative())) {
+            throw new IllegalArgumentException("taskTimeout must be positive (or null for the pool's), but was " + taskTimeout);
+        }
+        return new MapOptions(chunkSize, taskTimeout, progress);
+    }
+
+    /** A copy that reports progress to this listener. */
+    public MapOptions progress(ProgressListener progress) {
+        return new MapOptions(chunkSize, taskTimeout, Objects.requireNonNull(progress, "progress listener must not be null"));
+    }
+
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    public Duration taskTimeout() {
+        return taskTimeout;
+    }
+
+    public ProgressListener progress() {
+        return progress;
+    }
+}

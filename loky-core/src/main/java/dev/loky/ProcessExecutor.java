@@ -1,0 +1,107 @@
+package dev.loky;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.stream.Stream;
+
+/**
+ * A pool of worker JVMs (or threads, for {@link StartMethod#THREADS}) that runs serializable tasks.
+ *
+ * <p>Concurrency contract: every method may be called from any thread. {@code submit} never blocks
+ * on the pool's workers (not even during {@link #resize}); it only serializes the task on the
+ * calling thread. Every returned future completes: with the task's value, with the task's own
+ * exception, or with a {@link LokyException} that says why the task could not run to its end.
+ * A worker that dies fails only the task it held.
+ */
+public interface ProcessExecutor extends AutoCloseable {
+
+    /**
+     * Runs the task in a worker. A task that cannot be serialized fails the returned future with
+     * {@link TaskSerializationException}; nothing else is touched.
+     *
+     * @throws RejectedExecutionException after {@link #shutdown()}
+     * @throws NullPointerException if {@code task} is null
+     */
+    <T> CompletableFuture<T> submit(RemoteCallable<T> task);
+
+    /**
+     * Runs the task in a worker with its own timeout (overriding the pool's); when it runs longer
+     * its worker is killed and replaced and the future fails with {@link TaskTimeoutException}.
+     * {@code null} means the pool's timeout.
+     */
+    <T> CompletableFuture<T> submit(RemoteCallable<T> task, Duration timeout);
+
+    /** Runs the task in a worker; the future completes with {@code null} when it is done. */
+    CompletableFuture<Void> execute(RemoteRunnable task);
+
+    /** Applies {@code function} to every item in workers; results in input order. Blocks. */
+    default <T, R> List<R> map(RemoteFunction<T, R> function, Iterable<T> items) {
+        return map(function, items, MapOptions.defaults());
+    }
+
+    /**
+     * Applies {@code function} to every item in workers, in chunks; results in input order. Blocks
+     * until all are done. The first item that throws makes this throw that exception (its original
+     * type), after the chunks in flight are cancelled.
+     */
+    <T, R> List<R> map(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options);
+
+    /** A lazy, ordered stream of results; see {@link #imap(RemoteFunction, Iterable, MapOptions)}. */
+    default <T, R> Stream<R> imap(RemoteFunction<T, R> function, Iterable<T> items) {
+        return imap(function, items, MapOptions.defaults());
+    }
+
+    /**
+     * A lazy, ordered stream of results. Items are read from {@code items} only as chunks are sent,
+     * with a bounded number of chunks in flight, so a huge or endless input is never held at once.
+     * An item's exception is thrown by the stream when its result is reached. Closing the stream
+     * cancels what is still in flight.
+     */
+    <T, R> Stream<R> imap(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options);
+
+    /** Like {@link #imap(RemoteFunction, Iterable)}, but results come as they complete. */
+    default <T, R> Stream<R> imapUnordered(RemoteFunction<T, R> function, Iterable<T> items) {
+        return imapUnordered(function, items, MapOptions.defaults());
+    }
+
+    /** Like {@link #imap(RemoteFunction, Iterable, MapOptions)}, but results come as they complete. */
+    <T, R> Stream<R> imapUnordered(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options);
+
+    /**
+     * Changes the number of workers without blocking anyone: growing starts workers as work needs
+     * them; shrinking retires idle workers at once and busy ones after their current task.
+     *
+     * @throws IllegalArgumentException if {@code maxWorkers <= 0}
+     */
+    void resize(int maxWorkers);
+
+    /** A consistent picture of the workers, the queue and the counters. */
+    PoolSnapshot snapshot();
+
+    /** The configuration this pool was built with (its {@code maxWorkers} as built; see {@link #snapshot()}). */
+    PoolConfig config();
+
+    /** Accepts no new tasks; queued and running tasks finish, then the workers exit. */
+    void shutdown();
+
+    /** Accepts no new tasks, cancels queued and running tasks, and kills the workers. */
+    void shutdownNow();
+
+    /** Waits until the pool has terminated after a shutdown; {@code false} if the time ran out. */
+    boolean awaitTermination(Duration timeout) throws InterruptedException;
+
+    /** {@code true} once {@link #shutdown()} or {@link #shutdownNow()} was called. */
+    boolean isShutdown();
+
+    /** {@code true} once the pool shut down and every worker has exited. */
+    boolean isTerminated();
+
+    /**
+     * {@link #shutdown()} and wait for termination; if interrupted while waiting,
+     * {@link #shutdownNow()}.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,73 @@
+package dev.loky.serialization;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+
+/**
+ * The default serializer: Java serialization, read through {@link DeserializationFilter}, with
+ * classes resolved through the given class loader (the context class loader, so that a worker
+ * launched by Spring Boot's launcher sees the application's nested jars).
+ */
+public final class JavaTaskSerializer implements TaskSerializer {
+
+    /** The shared instance; the class is stateless. */
+    public static final JavaTaskSerializer INSTANCE = new JavaTaskSerializer();
+
+    /** Public so that a worker can build one by name. */
+    public JavaTaskSerializer() {
+    }
+
+    @Override
+    public byte[] serialize(Object value) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public Object deserialize(byte[] data, ClassLoader loader) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(data), loader)) {
+            in.setObjectInputFilter(DeserializationFilter.INSTANCE);
+            return in.readObject();
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof JavaTaskSerializer;
+    }
+
+    @Override
+    public int hashCode() {
+        return JavaTaskSerializer.class.hashCode();
+    }
+
+    /** Resolves classes through a chosen loader first. */
+    private static final class LoaderObjectInputStream extends ObjectInputStream {
+        private final ClassLoader loader;
+
+        LoaderObjectInputStream(InputStream in, ClassLoader loader) throws IOException {
+            super(in);
+            this.loader = loader;
+        }
+
+        @Override
+        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            if (loader != null) {
+                try {
+                    return Class.forName(desc.getName(), false, loader);
+                } catch (ClassNotFoundException e) {
+                    // primitives and classes only the default loader sees
+                }
+            }
+            return super.resolveClass(desc);
+        }
+    }
+}
