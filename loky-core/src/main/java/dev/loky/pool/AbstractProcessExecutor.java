@@ -1,0 +1,66 @@
+package dev.loky.pool;
+
+import dev.loky.MapOptions;
+import dev.loky.ProcessExecutor;
+import dev.loky.RemoteCallable;
+import dev.loky.RemoteFunction;
+import dev.loky.RemoteRunnable;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/** What every executor shares: {@code execute} and the {@code map} family, built on {@code submit}. */
+public abstract class AbstractProcessExecutor implements ProcessExecutor {
+
+    /** The current number of workers, to size chunks and the in-flight window. */
+    protected abstract int parallelism();
+
+    @Override
+    public <T> CompletableFuture<T> submit(RemoteCallable<T> task) {
+        return submit(task, null);
+    }
+
+    @Override
+    public CompletableFuture<Void> execute(RemoteRunnable task) {
+        Objects.requireNonNull(task, "task must not be null");
+        return submit(new RunnableTask(task), null);
+    }
+
+    @Override
+    public <T, R> List<R> map(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options) {
+        List<R> results = new ArrayList<>();
+        try (MapIterator<T, R> iterator = mapIterator(function, items, options, true)) {
+            iterator.forEachRemaining(results::add);
+        }
+        return results;
+    }
+
+    @Override
+    public <T, R> Stream<R> imap(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options) {
+        return stream(mapIterator(function, items, options, true));
+    }
+
+    @Override
+    public <T, R> Stream<R> imapUnordered(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options) {
+        return stream(mapIterator(function, items, options, false));
+    }
+
+    private <T, R> MapIterator<T, R> mapIterator(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options,
+            boolean ordered) {
+        Objects.requireNonNull(function, "function must not be null");
+        Objects.requireNonNull(items, "items must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        return new MapIterator<>(this, function, items, options, ordered);
+    }
+
+    private static <R> Stream<R> stream(MapIterator<?, R> iterator) {
+        Spliterator<R> spliterator = Spliterators.spliteratorUnknownSize(iterator, Spliterator.ORDERED);
+        return StreamSupport.stream(spliterator, false).onClose(iterator::close);
+    }
+}

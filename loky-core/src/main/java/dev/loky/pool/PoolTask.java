@@ -1,0 +1,77 @@
+package dev.loky.pool;
+
+import dev.loky.TaskOutcome;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * A submitted task and the future its caller holds. {@link #cancel(boolean)} tells the pool, which
+ * drops the task if it is queued or interrupts it in its worker if it runs.
+ *
+ * <p>Fields other than the final ones are owned by the pool and touched only under its lock.
+ */
+final class PoolTask<T> extends CompletableFuture<T> {
+
+    /** What a pool must do when a task's caller cancels it. */
+    interface CancelHandler {
+        void cancelled(PoolTask<?> task);
+    }
+
+    final long id;
+    /** The serialized task until it is sent; then {@code null}. Written by the sending thread only. */
+    byte[] payload;
+    final Duration timeout;
+    final String description;
+    final long submittedNanos = System.nanoTime();
+    private final CancelHandler onCancel;
+
+    /** The worker it was handed to, or {@code null} while queued. Pool lock. */
+    Object worker;
+    /** The pending timeout check, if any. Pool lock. */
+    ScheduledFuture<?> timeoutCheck;
+
+    PoolTask(long id, byte[] payload, Duration timeout, String description, CancelHandler onCancel) {
+        this.id = id;
+        this.payload = payload;
+        this.timeout = timeout;
+        this.description = description;
+        this.onCancel = onCancel;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        if (cancelled) {
+            onCancel.cancelled(this);
+        }
+        return cancelled;
+    }
+
+    Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - submittedNanos);
+    }
+
+    /** Outcome of a completed future, for metrics. */
+    static TaskOutcome outcomeOf(Throwable error) {
+        if (error == null) {
+            return TaskOutcome.SUCCESS;
+        }
+        if (error instanceof java.util.concurrent.CancellationException) {
+            return TaskOutcome.CANCELLED;
+        }
+        if (error instanceof dev.loky.TaskTimeoutException) {
+            return TaskOutcome.TIMEOUT;
+        }
+        if (error instanceof dev.loky.TerminatedWorkerException) {
+            return TaskOutcome.CRASH;
+        }
+        return TaskOutcome.ERROR;
+    }
+
+    @Override
+    public String toString() {
+        return "task #" + id + " (" + description + ")";
+    }
+}

@@ -1,0 +1,910 @@
+package dev.loky.pool;
+
+import dev.loky.PoolConfig;
+import dev.loky.PoolSnapshot;
+import dev.loky.RemoteCallable;
+import dev.loky.RemoteWorkerMarker;
+import dev.loky.RestartReason;
+import dev.loky.StartMethod;
+import dev.loky.TaskOutcome;
+import dev.loky.TaskSerializationException;
+import dev.loky.TaskTimeoutException;
+import dev.loky.TerminatedWorkerException;
+import dev.loky.WorkerStartupException;
+import dev.loky.memory.ResidentMemory;
+import dev.loky.pool.WorkerProcess.Retirement;
+import dev.loky.pool.WorkerProcess.State;
+import dev.loky.protocol.Frame;
+import dev.loky.protocol.FrameType;
+import dev.loky.protocol.TaskReply;
+import dev.loky.protocol.ThrowableDescription;
+import dev.loky.protocol.WorkerInit;
+import dev.loky.serialization.JavaTaskSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * The {@link StartMethod#SPAWN} executor: a pool of worker JVMs, each with its own channel.
+ *
+ * <h2>Concurrency design</h2>
+ * All pool state (the queue, the workers' states, the counters) is owned by one lock. Every event
+ * (a submit, a worker ready, a reply, a death, a timeout, a cancel, a resize, an idle check) is a
+ * short method that runs under that lock, changes state, and collects the I/O it implies (writing a
+ * task, sending a shutdown, killing a process, completing a future) as actions that run after the
+ * lock is released. No I/O and no user callback ever runs under the lock.
+ *
+ * <p>Threads: callers serialize their tasks on their own thread and, when a worker is idle, write
+ * the task to it themselves; each worker has a reader thread (replies and its death, which it sees
+ * as end-of-file on the channel) and a stderr-drain thread; one timer thread runs timeouts, idle
+ * checks and start-up retries. A worker holds at most one task, so the parent knows exactly which
+ * future a dying worker takes with it, and only that future fails.
+ */
+public final class ProcessPool extends AbstractProcessExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
+    private static final Logger workerLog = LoggerFactory.getLogger("dev.loky.worker");
+
+    private static final long RETIRE_KILL_AFTER_SECONDS = 10;
+    private static final long MAX_BACKOFF_MILLIS = 10_000;
+
+    private enum PoolState { RUNNING, SHUTTING_DOWN, TERMINATED }
+
+    private final PoolConfig config;
+    private final Listeners listeners;
+    private final ClassLoader loader;
+    private final byte[] initializer;
+    private final Path errorFileDir;
+    private final ScheduledThreadPoolExecutor timer;
+    private final AtomicLong taskIds = new AtomicLong();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition terminated = lock.newCondition();
+
+    // --- guarded by lock ---
+    private volatile PoolState state = PoolState.RUNNING;
+    private int maxWorkers;
+    private final ArrayDeque<PoolTask<?>> queue = new ArrayDeque<>();
+    private final List<WorkerProcess> workers = new ArrayList<>();
+    private int nextWorkerId = 1;
+    private int consecutiveStartupFailures;
+    private long spawnNotBeforeNanos;
+    private boolean retryScheduled;
+    private WorkerStartupException lastStartupError;
+    private long submitted;
+    private long crashes;
+    private long startupFailures;
+    private final Map<RestartReason, Long> restarts = new EnumMap<>(RestartReason.class);
+
+    // --- outcome counters (completions happen outside the lock) ---
+    private final AtomicLong succeeded = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong cancelled = new AtomicLong();
+
+    public ProcessPool(PoolConfig config) {
+        this.config = Objects.requireNonNull(config, "config must not be null");
+        this.listeners = new Listeners(config.listeners());
+        this.maxWorkers = config.maxWorkers();
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        this.loader = context != null ? context : ProcessPool.class.getClassLoader();
+        this.initializer = serializeInitializer(config);
+        this.errorFileDir = Path.of(System.getProperty("java.io.tmpdir"));
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, config.name() + "-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        long idleCheckMillis = Math.max(10, Math.min(1000, config.idleTimeout().toMillis() / 2));
+        timer.scheduleWithFixedDelay(this::retireIdleWorkers, idleCheckMillis, idleCheckMillis, TimeUnit.MILLISECONDS);
+        ShutdownHook.register(this);
+        if (config.prestart()) {
+            locked(after -> {
+                for (int i = 0; i < maxWorkers; i++) {
+                    spawn(null, after);
+                }
+            });
+        }
+    }
+
+    private static byte[] serializeInitializer(PoolConfig config) {
+        if (config.initializer() == null) {
+            return new byte[0];
+        }
+        try {
+            return config.serializer().serialize(config.initializer());
+        } catch (Exception e) {
+            throw new IllegalArgumentException("initializer must be serializable (capture only serializable values), but "
+                    + config.initializer().getClass().getName() + " could not be serialized: " + e, e);
+        }
+    }
+
+    // ------------------------------------------------------------------ public API
+
+    @Override
+    public <T> CompletableFuture<T> submit(RemoteCallable<T> task, Duration timeout) {
+        Objects.requireNonNull(task, "task must not be null");
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            throw new IllegalArgumentException("timeout must be positive (or null for the pool's), but was " + timeout);
+        }
+        if (state != PoolState.RUNNING) {
+            throw rejected();
+        }
+        long id = taskIds.incrementAndGet();
+        Duration effectiveTimeout = timeout != null ? timeout : config.taskTimeout();
+        String description = describe(task);
+        byte[] payload;
+        try {
+            payload = config.serializer().serialize(task);
+        } catch (Throwable e) {
+            PoolTask<T> failedTask = new PoolTask<>(id, null, effectiveTimeout, description, t -> { });
+            finish(failedTask, null, new TaskSerializationException(TaskSerializationException.Side.ARGUMENT_IN_PARENT,
+                    description + ": " + TaskSerializationException.Side.ARGUMENT_IN_PARENT.describe() + ": " + e
+                            + ". Make the task and every value it captures Serializable.", e));
+            return failedTask;
+        }
+        PoolTask<T> poolTask = new PoolTask<>(id, payload, effectiveTimeout, description, this::onCancel);
+        locked(after -> {
+            if (state != PoolState.RUNNING) {
+                throw rejected();
+            }
+            submitted++;
+            queue.add(poolTask);
+            dispatch(after);
+        });
+        return poolTask;
+    }
+
+    @Override
+    protected int parallelism() {
+        lock.lock();
+        try {
+            return maxWorkers;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void resize(int newMax) {
+        if (newMax <= 0) {
+            throw new IllegalArgumentException("maxWorkers must be > 0, but was " + newMax);
+        }
+        locked(after -> {
+            maxWorkers = newMax;
+            int excess = countActive() - newMax;
+            // Idle workers go first, then ones still starting, then busy ones after their task.
+            for (State s : new State[] {State.IDLE, State.STARTING, State.BUSY}) {
+                for (WorkerProcess w : List.copyOf(workers)) {
+                    if (excess <= 0) {
+                        break;
+                    }
+                    if (w.state == s && !w.retireAfterTask) {
+                        if (s == State.BUSY) {
+                            w.retireAfterTask = true;
+                        } else {
+                            retire(w, s == State.STARTING ? Retirement.KILLED : Retirement.RESIZE, after);
+                        }
+                        excess--;
+                    }
+                }
+            }
+            dispatch(after);
+        });
+    }
+
+    @Override
+    public PoolSnapshot snapshot() {
+        List<WorkerProcess> seen;
+        PoolSnapshot.Counters counters;
+        String poolState;
+        int max;
+        int queued;
+        String startupError;
+        List<PoolSnapshot.Worker> entries = new ArrayList<>();
+        lock.lock();
+        try {
+            seen = List.copyOf(workers);
+            poolState = state.name();
+            max = maxWorkers;
+            queued = queue.size();
+            startupError = lastStartupError == null ? null : lastStartupError.getMessage();
+            Map<String, Long> restartCounts = new LinkedHashMap<>();
+            restarts.forEach((reason, n) -> restartCounts.put(reason.tag(), n));
+            counters = new PoolSnapshot.Counters(submitted, succeeded.get(), failed.get(), cancelled.get(), crashes,
+                    Map.copyOf(restartCounts), startupFailures, consecutiveStartupFailures);
+            long now = System.nanoTime();
+            for (WorkerProcess w : seen) {
+                entries.add(new PoolSnapshot.Worker(w.id, w.pid, w.state.name(),
+                        w.current == null ? null : w.current.toString(), w.tasksDone, -1, w.heapUsedBytes,
+                        Duration.ofNanos(now - w.createdNanos), w.replacing == null ? null : w.replacing.tag()));
+            }
+        } finally {
+            lock.unlock();
+        }
+        // Resident memory is read outside the lock: it asks the operating system.
+        List<PoolSnapshot.Worker> withMemory = new ArrayList<>(entries.size());
+        for (PoolSnapshot.Worker w : entries) {
+            withMemory.add(new PoolSnapshot.Worker(w.id(), w.pid(), w.state(), w.currentTask(), w.tasksDone(),
+                    ResidentMemory.of(w.pid()), w.heapUsedBytes(), w.uptime(), w.lastRestartReason()));
+        }
+        return new PoolSnapshot(poolState, StartMethod.SPAWN, max, queued, List.copyOf(withMemory), counters, startupError);
+    }
+
+    @Override
+    public PoolConfig config() {
+        return config;
+    }
+
+    @Override
+    public void shutdown() {
+        locked(after -> {
+            if (state != PoolState.RUNNING) {
+                return;
+            }
+            state = PoolState.SHUTTING_DOWN;
+            if (queue.isEmpty()) {
+                retireAllIdle(after);
+            }
+            checkTerminated(after);
+        });
+    }
+
+    @Override
+    public void shutdownNow() {
+        locked(after -> {
+            if (state == PoolState.TERMINATED) {
+                return;
+            }
+            state = PoolState.SHUTTING_DOWN;
+            List<PoolTask<?>> pending = new ArrayList<>(queue);
+            queue.clear();
+            for (WorkerProcess w : workers) {
+                if (w.current != null) {
+                    pending.add(w.current);
+                    w.current = null;
+                }
+                if (w.state != State.DEAD) {
+                    w.state = State.RETIRING;
+                    w.retirement = Retirement.KILLED;
+                    after.add(w::kill);
+                }
+            }
+            for (PoolTask<?> task : pending) {
+                after.add(() -> task.cancel(true));
+            }
+            checkTerminated(after);
+        });
+    }
+
+    @Override
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        long nanos = timeout.toNanos();
+        lock.lock();
+        try {
+            while (state != PoolState.TERMINATED) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = terminated.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return state != PoolState.RUNNING;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return state == PoolState.TERMINATED;
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+        try {
+            while (!awaitTermination(Duration.ofDays(1))) {
+                // keep waiting, as ExecutorService.close does
+            }
+        } catch (InterruptedException e) {
+            shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessPool[" + config.name() + ", " + state + "]";
+    }
+
+    // ------------------------------------------------------------------ events (each runs under the lock)
+
+    /** Queue work: hand queued tasks to idle workers, then start workers for what is left. */
+    private void dispatch(List<Runnable> after) {
+        while (!queue.isEmpty()) {
+            WorkerProcess idle = firstIn(State.IDLE);
+            if (idle == null) {
+                break;
+            }
+            PoolTask<?> task = queue.poll();
+            if (task.isDone()) {
+                continue; // cancelled while queued
+            }
+            assign(idle, task, after);
+        }
+        int waiting = queue.size();
+        int starting = count(State.STARTING);
+        while (waiting > starting && countActive() < maxWorkers) {
+            if (System.nanoTime() < spawnNotBeforeNanos) {
+                scheduleRetry();
+                break;
+            }
+            spawn(null, after);
+            starting++;
+        }
+    }
+
+    private void assign(WorkerProcess w, PoolTask<?> task, List<Runnable> after) {
+        w.state = State.BUSY;
+        w.current = task;
+        task.worker = w;
+        if (task.timeout != null) {
+            task.timeoutCheck = timer.schedule(() -> onTimeout(w, task), task.timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        after.add(() -> {
+            byte[] payload = task.payload;
+            task.payload = null; // sent once; do not hold a large task for the task's whole run
+            if (payload != null) {
+                w.send(FrameType.TASK, task.id, payload);
+            }
+        });
+    }
+
+    private void spawn(RestartReason replacing, List<Runnable> after) {
+        WorkerProcess w = new WorkerProcess(nextWorkerId++, replacing);
+        workers.add(w);
+        w.startupCheck = timer.schedule(() -> onStartupTimeout(w), config.startupTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        List<String> command = WorkerCommand.build(config, maxWorkers, errorFileDir);
+        after.add(() -> launch(w, command));
+    }
+
+    private void onReady(WorkerProcess w) {
+        Duration startup = Duration.ofNanos(System.nanoTime() - w.createdNanos);
+        boolean ready = lockedGet(after -> {
+            if (w.state != State.STARTING) {
+                return false;
+            }
+            cancel(w.startupCheck);
+            w.state = State.IDLE;
+            w.idleSinceNanos = System.nanoTime();
+            consecutiveStartupFailures = 0;
+            spawnNotBeforeNanos = 0;
+            if (state != PoolState.RUNNING && queue.isEmpty()) {
+                retire(w, Retirement.SHUTDOWN, after);
+            }
+            dispatch(after);
+            return true;
+        });
+        if (ready) {
+            log.debug("{} ready in {} ms", w.name(), startup.toMillis());
+            listeners.fire(l -> l.workerStarted(w.pid, startup));
+        }
+    }
+
+    /** Handle a result: free the worker (and give it the next task) first, then complete the future. */
+    private void onReply(WorkerProcess w, Frame frame) {
+        TaskReply reply;
+        try {
+            reply = TaskReply.decode(frame.payload());
+        } catch (IOException e) {
+            log.error("{} sent a malformed reply; killing it", w.name(), e);
+            w.kill();
+            return;
+        }
+        w.heapUsedBytes = reply.heapUsedBytes();
+        PoolTask<?> task = lockedGet(after -> {
+            PoolTask<?> t = w.current;
+            if (t == null || t.id != frame.id()) {
+                return null; // a reply to a task that timed out or was handed back: ignore
+            }
+            w.current = null;
+            w.tasksDone++;
+            cancel(t.timeoutCheck);
+            cancel(w.cancelGrace);
+            if (w.state == State.BUSY) {
+                if (w.retireAfterTask) {
+                    retire(w, Retirement.RESIZE, after);
+                } else if (config.workerMaxTasks() > 0 && w.tasksDone >= config.workerMaxTasks()) {
+                    retire(w, Retirement.MAX_TASKS, after);
+                } else if (state != PoolState.RUNNING && queue.isEmpty()) {
+                    retire(w, Retirement.SHUTDOWN, after);
+                } else {
+                    w.state = State.IDLE;
+                    w.idleSinceNanos = System.nanoTime();
+                }
+            }
+            dispatch(after);
+            if (state != PoolState.RUNNING && queue.isEmpty()) {
+                retireAllIdle(after);
+            }
+            return t;
+        });
+        if (task == null || task.isDone()) {
+            return;
+        }
+        switch (frame.type()) {
+            case RESULT -> completeWithValue(task, reply);
+            case TASK_ERROR -> finish(task, null, rebuildException(reply, w.pid));
+            case SERIALIZATION_ERROR -> {
+                TaskSerializationException.Side side = TaskSerializationException.Side.values()[reply.side()];
+                ThrowableDescription cause = readDescription(reply);
+                finish(task, null, new TaskSerializationException(side, task.description + ": " + side.describe()
+                        + " (" + w.name() + "): " + cause, cause == null ? null : cause.toException()));
+            }
+            default -> throw new IllegalStateException("not a reply: " + frame.type());
+        }
+    }
+
+    /** Handle a death: fail the task it held (if any), count it, replace it, and check termination. */
+    private void onExit(WorkerProcess w, int exitCode) {
+        String output = w.outputTail();
+        List<PoolTask<?>> failedWithStartup = new ArrayList<>();
+        WorkerStartupException[] startupError = new WorkerStartupException[1];
+        PoolTask<?>[] lost = new PoolTask<?>[1];
+        RestartReason[] restarted = new RestartReason[1];
+        boolean[] crashed = new boolean[1];
+        locked(after -> {
+            if (w.state == State.DEAD) {
+                return;
+            }
+            State was = w.state;
+            Retirement retirement = w.retirement;
+            w.state = State.DEAD;
+            workers.remove(w);
+            cancel(w.startupCheck);
+            cancel(w.cancelGrace);
+            if (was == State.STARTING || (was == State.RETIRING && w.tasksDone == 0 && retirement == Retirement.STARTUP_TIMEOUT)) {
+                if (retirement != Retirement.KILLED) {
+                    startupError[0] = startupFailure(w, exitCode, output, retirement == Retirement.STARTUP_TIMEOUT);
+                    recordStartupFailure(startupError[0], failedWithStartup);
+                }
+            } else {
+                lost[0] = w.current;
+                w.current = null;
+                if (lost[0] != null) {
+                    cancel(lost[0].timeoutCheck);
+                }
+                if (retirement == null) {
+                    crashes++;
+                    crashed[0] = true;
+                    restarted[0] = RestartReason.CRASH;
+                } else {
+                    restarted[0] = retirement.restart;
+                }
+                if (restarted[0] != null) {
+                    restarts.merge(restarted[0], 1L, Long::sum);
+                    if (state == PoolState.RUNNING && countActive() < maxWorkers) {
+                        spawn(restarted[0], after);
+                    }
+                }
+            }
+            dispatch(after);
+            checkTerminated(after);
+        });
+        if (crashed[0]) {
+            log.warn("{} died: {}", w.name(), ExitStatus.describe(exitCode));
+            listeners.fire(l -> l.workerCrashed(w.pid, exitCode));
+        }
+        if (restarted[0] != null) {
+            listeners.fire(l -> l.workerRestarted(restarted[0]));
+        }
+        if (lost[0] != null) {
+            finish(lost[0], null, terminated(w, exitCode, lost[0], output));
+        }
+        if (startupError[0] != null) {
+            log.error(startupError[0].getMessage());
+            listeners.fire(l -> l.workerStartupFailed(startupError[0]));
+            for (PoolTask<?> t : failedWithStartup) {
+                finish(t, null, startupError[0]);
+            }
+        }
+    }
+
+    private void recordStartupFailure(WorkerStartupException error, List<PoolTask<?>> failTasks) {
+        startupFailures++;
+        consecutiveStartupFailures++;
+        lastStartupError = error;
+        long backoff = Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(20, consecutiveStartupFailures - 1));
+        spawnNotBeforeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff);
+        boolean anyWorkerLeft = workers.stream().anyMatch(x -> x.state != State.DEAD && x.state != State.RETIRING);
+        if (!anyWorkerLeft) {
+            // Nobody can run the waiting tasks now: fail them rather than let them hang.
+            failTasks.addAll(queue);
+            queue.clear();
+        }
+    }
+
+    private void onTimeout(WorkerProcess w, PoolTask<?> task) {
+        boolean timedOut = lockedGet(after -> {
+            if (w.current != task || task.isDone()) {
+                return false;
+            }
+            w.current = null;
+            retire(w, Retirement.TIMEOUT, after);
+            return true;
+        });
+        if (timedOut) {
+            log.warn("{} exceeded its timeout of {} on {}; killing the worker", task, task.timeout, w.name());
+            finish(task, null, new TaskTimeoutException(task + " did not finish within " + task.timeout + " in "
+                    + w.name() + "; the worker was killed and will be replaced", task.timeout));
+        }
+    }
+
+    private void onCancel(PoolTask<?> task) {
+        cancelled.incrementAndGet();
+        listeners.fire(l -> l.taskFinished(TaskOutcome.CANCELLED, task.elapsed()));
+        locked(after -> {
+            if (task.worker == null) {
+                queue.remove(task);
+                return;
+            }
+            WorkerProcess w = (WorkerProcess) task.worker;
+            if (w.current == task) {
+                after.add(() -> w.send(FrameType.CANCEL, task.id, new byte[0]));
+                cancel(task.timeoutCheck);
+                w.cancelGrace = timer.schedule(() -> onCancelIgnored(w, task),
+                        config.cancelGracePeriod().toNanos(), TimeUnit.NANOSECONDS);
+            }
+        });
+    }
+
+    private void onCancelIgnored(WorkerProcess w, PoolTask<?> task) {
+        locked(after -> {
+            if (w.current == task) {
+                log.warn("{} ignored its interrupt for {}; killing {}", task, config.cancelGracePeriod(), w.name());
+                w.current = null;
+                retire(w, Retirement.CANCEL_IGNORED, after);
+            }
+        });
+    }
+
+    private void onStartupTimeout(WorkerProcess w) {
+        locked(after -> {
+            if (w.state == State.STARTING) {
+                w.state = State.RETIRING;
+                w.retirement = Retirement.STARTUP_TIMEOUT;
+                after.add(w::kill);
+            }
+        });
+    }
+
+    private void retireIdleWorkers() {
+        locked(after -> {
+            long limit = config.idleTimeout().toNanos();
+            long now = System.nanoTime();
+            for (WorkerProcess w : workers) {
+                if (w.state == State.IDLE && now - w.idleSinceNanos >= limit) {
+                    log.debug("{} idle for {}; retiring it", w.name(), config.idleTimeout());
+                    retire(w, Retirement.IDLE, after);
+                }
+            }
+        });
+    }
+
+    private void scheduleRetry() {
+        if (retryScheduled || state == PoolState.TERMINATED) {
+            return;
+        }
+        retryScheduled = true;
+        long delay = Math.max(0, spawnNotBeforeNanos - System.nanoTime());
+        timer.schedule(() -> locked(after -> {
+            retryScheduled = false;
+            dispatch(after);
+        }), delay, TimeUnit.NANOSECONDS);
+    }
+
+    // ------------------------------------------------------------------ helpers (under the lock)
+
+    private void retire(WorkerProcess w, Retirement why, List<Runnable> after) {
+        w.state = State.RETIRING;
+        w.retirement = why;
+        if (why.kill) {
+            after.add(w::kill);
+        } else {
+            after.add(() -> w.send(FrameType.SHUTDOWN, 0, new byte[0]));
+            timer.schedule(w::kill, RETIRE_KILL_AFTER_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    private void retireAllIdle(List<Runnable> after) {
+        for (WorkerProcess w : workers) {
+            if (w.state == State.IDLE) {
+                retire(w, Retirement.SHUTDOWN, after);
+            } else if (w.state == State.STARTING) {
+                retire(w, Retirement.KILLED, after);
+            }
+        }
+    }
+
+    private void checkTerminated(List<Runnable> after) {
+        if (state == PoolState.SHUTTING_DOWN && workers.isEmpty() && queue.isEmpty()) {
+            state = PoolState.TERMINATED;
+            terminated.signalAll();
+            after.add(() -> {
+                timer.shutdownNow();
+                ShutdownHook.unregister(this);
+                log.debug("{} terminated", this);
+            });
+        }
+    }
+
+    private WorkerProcess firstIn(State s) {
+        for (WorkerProcess w : workers) {
+            if (w.state == s) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    private int count(State s) {
+        int n = 0;
+        for (WorkerProcess w : workers) {
+            if (w.state == s) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Workers that count against {@code maxWorkers}: starting, idle, or busy and staying. */
+    private int countActive() {
+        int n = 0;
+        for (WorkerProcess w : workers) {
+            if (w.state == State.STARTING || w.state == State.IDLE || (w.state == State.BUSY && !w.retireAfterTask)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void cancel(java.util.concurrent.ScheduledFuture<?> check) {
+        if (check != null) {
+            check.cancel(false);
+        }
+    }
+
+    private void locked(Consumer<List<Runnable>> body) {
+        lockedGet(after -> {
+            body.accept(after);
+            return null;
+        });
+    }
+
+    private <R> R lockedGet(java.util.function.Function<List<Runnable>, R> body) {
+        List<Runnable> after = new ArrayList<>(2);
+        R result;
+        lock.lock();
+        try {
+            result = body.apply(after);
+        } finally {
+            lock.unlock();
+        }
+        for (Runnable action : after) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                log.error("loky pool action failed", e);
+            }
+        }
+        return result;
+    }
+
+    // ------------------------------------------------------------------ worker I/O (no lock)
+
+    private void launch(WorkerProcess w, List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.directory((config.workingDirectory() != null ? config.workingDirectory()
+                : Path.of(System.getProperty("user.dir"))).toFile());
+        builder.environment().putAll(config.environment());
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException | RuntimeException e) {
+            w.addStderr("could not start " + command.get(0) + ": " + e);
+            onExit(w, -1);
+            return;
+        }
+        w.attach(process);
+        Thread stderr = new Thread(() -> drainStderr(w, process), config.name() + "-worker-" + w.id + "-stderr");
+        stderr.setDaemon(true);
+        stderr.start();
+        Thread reader = new Thread(() -> readReplies(w, process, stderr), config.name() + "-worker-" + w.id + "-reader");
+        reader.setDaemon(true);
+        reader.start();
+        WorkerInit init = new WorkerInit(w.id, ProcessHandle.current().pid(), config.name(),
+                config.serializer().getClass().getName(), initializer, config.memoryCheckInterval().toMillis());
+        w.send(FrameType.INIT, 0, init.encode());
+    }
+
+    private void readReplies(WorkerProcess w, Process process, Thread stderr) {
+        dev.loky.protocol.FrameReader reader = new dev.loky.protocol.FrameReader(process.getInputStream(), line -> {
+            w.addStray(line);
+            workerLog.warn("[{}] wrote outside the protocol: {}", w.name(), line);
+        });
+        try {
+            while (true) {
+                Frame frame = reader.read();
+                switch (frame.type()) {
+                    case READY -> onReady(w);
+                    case STARTUP_FAILED -> w.startupFailure = new String(frame.payload(), java.nio.charset.StandardCharsets.UTF_8);
+                    case RESULT, TASK_ERROR, SERIALIZATION_ERROR -> onReply(w, frame);
+                    default -> log.warn("{} sent an unexpected {} frame", w.name(), frame.type());
+                }
+            }
+        } catch (java.io.EOFException e) {
+            // the worker closed its end: it is exiting
+        } catch (IOException e) {
+            log.error("{}: channel failed ({}); killing it", w.name(), e.getMessage());
+            w.kill();
+        } catch (RuntimeException | Error e) {
+            log.error("{}: reader failed; killing it", w.name(), e);
+            w.kill();
+        }
+        int exitCode = awaitExit(w, process);
+        try {
+            stderr.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        onExit(w, exitCode);
+    }
+
+    private static int awaitExit(WorkerProcess w, Process process) {
+        try {
+            if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                log.warn("{} closed its channel but did not exit; killing it", w.name());
+                process.destroyForcibly();
+                process.waitFor();
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            return -1;
+        }
+    }
+
+    private void drainStderr(WorkerProcess w, Process process) {
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getErrorStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                w.addStderr(line);
+                workerLog.info("[{}-{} pid {}] {}", config.name(), w.id, w.pid, line);
+            }
+        } catch (IOException e) {
+            // the process is gone
+        }
+    }
+
+    // ------------------------------------------------------------------ completing futures (no lock)
+
+    private void completeWithValue(PoolTask<?> task, TaskReply reply) {
+        Object value;
+        try {
+            value = config.serializer().deserialize(reply.value(), loader);
+        } catch (Throwable e) {
+            finish(task, null, new TaskSerializationException(TaskSerializationException.Side.RESULT_IN_PARENT,
+                    task.description + ": " + TaskSerializationException.Side.RESULT_IN_PARENT.describe() + ": " + e
+                            + ". The result's class must be on the caller's classpath and readable there.", e));
+            return;
+        }
+        finish(task, value, null);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void finish(PoolTask task, Object value, Throwable error) {
+        cancel(task.timeoutCheck);
+        boolean completed = error == null ? task.complete(value) : task.completeExceptionally(error);
+        if (completed) {
+            (error == null ? succeeded : failed).incrementAndGet();
+            TaskOutcome outcome = PoolTask.outcomeOf(error);
+            Duration elapsed = task.elapsed();
+            listeners.fire(l -> l.taskFinished(outcome, elapsed));
+        }
+    }
+
+    private Throwable rebuildException(TaskReply reply, long pid) {
+        Throwable error = null;
+        if (reply.value().length > 0) {
+            try {
+                error = (Throwable) config.serializer().deserialize(reply.value(), loader);
+            } catch (Throwable e) {
+                log.debug("cannot rebuild a remote exception; describing it instead", e);
+            }
+        }
+        if (error == null) {
+            ThrowableDescription description = readDescription(reply);
+            error = description != null ? description.toException()
+                    : new dev.loky.RemoteTaskException("unknown", "the worker's exception could not be read", null, null);
+        }
+        error.addSuppressed(new RemoteWorkerMarker(pid));
+        return error;
+    }
+
+    private ThrowableDescription readDescription(TaskReply reply) {
+        try {
+            return (ThrowableDescription) JavaTaskSerializer.INSTANCE.deserialize(reply.description(), loader);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private TerminatedWorkerException terminated(WorkerProcess w, int exitCode, PoolTask<?> task, String output) {
+        String message = w.name() + " died with " + ExitStatus.describe(exitCode) + " while running " + task
+                + "; only this task failed and the worker is being replaced."
+                + (output.isBlank() ? "" : " Last output of the worker:\n" + output);
+        return new TerminatedWorkerException(message, w.pid, exitCode, ExitStatus.signalName(exitCode), output);
+    }
+
+    private WorkerStartupException startupFailure(WorkerProcess w, int exitCode, String output, boolean timedOut) {
+        String why;
+        if (timedOut) {
+            why = "was not ready within " + config.startupTimeout() + " (raise the startup timeout, or find what it waits for)";
+        } else if (w.startupFailure != null) {
+            why = "failed in its initializer: " + w.startupFailure.lines().findFirst().orElse("");
+        } else {
+            why = "exited with " + ExitStatus.describe(exitCode) + " before it was ready";
+        }
+        String message = w.name() + " could not start: " + why + ". Check the worker JVM arguments "
+                + config.jvmArgs() + ", the java home and the classpath."
+                + (output.isBlank() ? "" : " Worker output:\n" + output);
+        return new WorkerStartupException(message, output, null);
+    }
+
+    private static String describe(Object task) {
+        if (task instanceof MapChunk<?, ?> chunk) {
+            return "map chunk of " + chunk.size() + " items";
+        }
+        Class<?> type = task.getClass();
+        try {
+            if (type.getMethod("toString").getDeclaringClass() != Object.class) {
+                return task.toString();
+            }
+        } catch (NoSuchMethodException e) {
+            // every class has toString
+        }
+        String name = type.getName();
+        int lambda = name.indexOf("$$Lambda");
+        return lambda > 0 ? "lambda in " + name.substring(0, lambda) : name;
+    }
+
+    private RejectedExecutionException rejected() {
+        return new RejectedExecutionException("the loky pool '" + config.name() + "' is shut down; it accepts no new tasks");
+    }
+}

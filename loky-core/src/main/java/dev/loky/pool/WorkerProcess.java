@@ -1,0 +1,157 @@
+package dev.loky.pool;
+
+import dev.loky.RestartReason;
+import dev.loky.protocol.FrameType;
+import dev.loky.protocol.FrameWriter;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * The parent's handle on one worker JVM.
+ *
+ * <p>Ownership: fields marked "pool lock" belong to {@link ProcessPool} and are read and written only
+ * under its lock. The process, the channel writer and the output tails are this object's own and
+ * safe to use from any thread.
+ */
+final class WorkerProcess {
+
+    /** A worker's life, as the pool sees it. */
+    enum State {
+        /** Launched, not yet ready. */
+        STARTING,
+        /** Ready, no task. */
+        IDLE,
+        /** Running a task. */
+        BUSY,
+        /** Told to exit (or being killed); takes no new task. */
+        RETIRING,
+        /** Exited and accounted for. */
+        DEAD
+    }
+
+    /** Why the pool let a worker go; {@link #restart} is the reason its replacement is counted under. */
+    enum Retirement {
+        IDLE(null, false),
+        RESIZE(null, false),
+        SHUTDOWN(null, false),
+        MAX_TASKS(RestartReason.MAX_TASKS, false),
+        MEMORY_LEAK(RestartReason.MEMORY_LEAK, false),
+        TIMEOUT(RestartReason.TIMEOUT, true),
+        CANCEL_IGNORED(RestartReason.TIMEOUT, true),
+        STARTUP_TIMEOUT(null, true),
+        KILLED(null, true);
+
+        final RestartReason restart;
+        final boolean kill;
+
+        Retirement(RestartReason restart, boolean kill) {
+            this.restart = restart;
+            this.kill = kill;
+        }
+    }
+
+    private static final int TAIL_LINES = 40;
+
+    final int id;
+    final long createdNanos = System.nanoTime();
+    /** Why the worker this one replaces went away, or {@code null}. */
+    final RestartReason replacing;
+
+    // --- pool lock ---
+    State state = State.STARTING;
+    PoolTask<?> current;
+    long tasksDone;
+    long idleSinceNanos;
+    Retirement retirement;
+    boolean retireAfterTask;
+    ScheduledFuture<?> startupCheck;
+    ScheduledFuture<?> cancelGrace;
+
+    // --- own, thread-safe ---
+    private volatile Process process;
+    private volatile FrameWriter writer;
+    private volatile boolean killRequested;
+    volatile long pid = -1;
+    volatile long heapUsedBytes = -1;
+    volatile String startupFailure;
+    private final Deque<String> stderrTail = new ArrayDeque<>();
+    private final Deque<String> strayTail = new ArrayDeque<>();
+
+    WorkerProcess(int id, RestartReason replacing) {
+        this.id = id;
+        this.replacing = replacing;
+    }
+
+    /** Binds the started process; kills it at once if a kill was asked for before it existed. */
+    void attach(Process process) {
+        this.pid = process.pid();
+        this.writer = new FrameWriter(process.getOutputStream());
+        this.process = process;
+        if (killRequested) {
+            process.destroyForcibly();
+        }
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /** Writes a frame; a failure means the worker is dying, which its reader thread will report. */
+    void send(FrameType type, long id, byte[] payload) {
+        FrameWriter w = writer;
+        if (w == null) {
+            return;
+        }
+        try {
+            w.write(type, id, payload);
+        } catch (IOException e) {
+            // the worker is gone or going; its reader thread sees the end and reports the death
+        }
+    }
+
+    /** Kills the process (SIGKILL); safe before it was started and after it exited. */
+    void kill() {
+        killRequested = true;
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+        }
+    }
+
+    void addStderr(String line) {
+        synchronized (stderrTail) {
+            if (stderrTail.size() == TAIL_LINES) {
+                stderrTail.removeFirst();
+            }
+            stderrTail.addLast(line);
+        }
+    }
+
+    void addStray(String line) {
+        synchronized (strayTail) {
+            if (strayTail.size() == TAIL_LINES) {
+                strayTail.removeFirst();
+            }
+            strayTail.addLast(line);
+        }
+    }
+
+    /** The stray channel text (e.g. a JVM fatal-error banner) then the stderr tail. */
+    String outputTail() {
+        StringBuilder text = new StringBuilder();
+        synchronized (strayTail) {
+            strayTail.forEach(line -> text.append(line).append('\n'));
+        }
+        synchronized (stderrTail) {
+            stderrTail.forEach(line -> text.append(line).append('\n'));
+        }
+        return text.toString();
+    }
+
+    String name() {
+        return "worker " + id + (pid > 0 ? " (pid " + pid + ")" : "");
+    }
+}

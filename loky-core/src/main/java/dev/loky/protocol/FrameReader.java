@@ -1,0 +1,113 @@
+package dev.loky.protocol;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * Reads frames from a channel, one thread at a time. Bytes that are not part of a valid frame are
+ * <em>stray output</em>: they are handed, a line at a time, to the stray-output consumer, and the
+ * reader resynchronises on the next valid header (magic and CRC both match).
+ */
+public final class FrameReader {
+
+    private final PushbackInputStream in;
+    private final Consumer<String> strayOutput;
+    private final byte[] header = new byte[FrameCodec.HEADER_BYTES];
+    private final ByteArrayOutputStream stray = new ByteArrayOutputStream();
+
+    /**
+     * @param in the channel
+     * @param strayOutput receives stray text line by line (may be called with a partial last line at EOF)
+     */
+    public FrameReader(InputStream in, Consumer<String> strayOutput) {
+        this.in = new PushbackInputStream(new BufferedInputStream(in, 1 << 16), FrameCodec.HEADER_BYTES);
+        this.strayOutput = strayOutput;
+    }
+
+    /**
+     * The next frame.
+     *
+     * @throws EOFException when the channel ends
+     * @throws IOException when it fails, or a frame's length is impossible
+     */
+    public Frame read() throws IOException {
+        int filled = 0;
+        while (true) {
+            // Slide until the first 4 bytes are the magic.
+            while (filled < 4) {
+                int b = in.read();
+                if (b < 0) {
+                    flushStray(filled);
+                    throw new EOFException("channel closed");
+                }
+                header[filled++] = (byte) b;
+                if (filled == 4 && FrameCodec.getInt(header, 0) != FrameCodec.MAGIC) {
+                    strayByte(header[0]);
+                    System.arraycopy(header, 1, header, 0, 3);
+                    filled = 3;
+                }
+            }
+            readFully(header, 4, FrameCodec.HEADER_BYTES - 4);
+            if (FrameCodec.getInt(header, 17) != FrameCodec.crc(header)) {
+                // Not a frame after all: treat the magic's first byte as stray and rescan the rest.
+                strayByte(header[0]);
+                in.unread(header, 1, FrameCodec.HEADER_BYTES - 1);
+                filled = 0;
+                continue;
+            }
+            flushStray(0);
+            FrameType type = FrameType.of(header[4]);
+            long id = FrameCodec.getLong(header, 5);
+            int length = FrameCodec.getInt(header, 13);
+            if (type == null || length < 0 || length > FrameCodec.MAX_PAYLOAD) {
+                throw new IOException("corrupt frame header: type " + header[4] + ", length " + length);
+            }
+            byte[] payload = new byte[length];
+            readFully(payload, 0, length);
+            return new Frame(type, id, payload);
+        }
+    }
+
+    private void readFully(byte[] b, int off, int len) throws IOException {
+        int done = 0;
+        while (done < len) {
+            int n = in.read(b, off + done, len - done);
+            if (n < 0) {
+                throw new EOFException("channel closed inside a frame");
+            }
+            done += n;
+        }
+    }
+
+    private void strayByte(byte b) {
+        if (b == '\n') {
+            emitStray();
+        } else {
+            stray.write(b);
+            if (stray.size() >= 4096) {
+                emitStray();
+            }
+        }
+    }
+
+    private void flushStray(int pendingHeaderBytes) {
+        for (int i = 0; i < pendingHeaderBytes; i++) {
+            strayByte(header[i]);
+        }
+        if (stray.size() > 0) {
+            emitStray();
+        }
+    }
+
+    private void emitStray() {
+        String line = stray.toString(StandardCharsets.UTF_8);
+        stray.reset();
+        strayOutput.accept(line);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.loky.protocol;
+
+/** The kinds of frame on a worker's channel, with the direction each travels in. */
+public enum FrameType {
+    /** parent → worker: the worker's settings and initializer ({@link WorkerInit}). */
+    INIT,
+    /** worker → parent: initialized and waiting for tasks; payload: pid. */
+    READY,
+    /** worker → parent: the initializer or start-up failed; payload: UTF-8 description. */
+    STARTUP_FAILED,
+    /** parent → worker: run a task; payload: the serialized task. */
+    TASK,
+    /** worker → parent: a task's value; payload: {@link TaskReply}. */
+    RESULT,
+    /** worker → parent: a task threw; payload: {@link TaskReply}. */
+    TASK_ERROR,
+    /** worker → parent: a value could not be (de)serialized in the worker; payload: {@link TaskReply}. */
+    SERIALIZATION_ERROR,
+    /** parent → worker: interrupt the task with this id if it is running, drop it if queued. */
+    CANCEL,
+    /** parent → worker: exit after the current task. */
+    SHUTDOWN;
+
+    private static final FrameType[] VALUES = values();
+
+    /** The type with this ordinal, or {@code null}. */
+    public static FrameType of(int code) {
+        return code >= 0 && code < VALUES.length ? VALUES[code] : null;
+    }
+}

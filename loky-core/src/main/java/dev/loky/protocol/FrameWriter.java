@@ -1,0 +1,46 @@
+package dev.loky.protocol;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Writes frames to a channel. Thread-safe: each frame is written whole under this writer's lock,
+ * so frames from several threads never interleave.
+ */
+public final class FrameWriter {
+
+    private final OutputStream out;
+    private final byte[] header = new byte[FrameCodec.HEADER_BYTES];
+
+    public FrameWriter(OutputStream out) {
+        this.out = out;
+    }
+
+    public void write(FrameType type, long id, byte[] payload) throws IOException {
+        synchronized (this) {
+            FrameCodec.writeHeader(header, type, id, payload.length);
+            if (payload.length <= 8192) {
+                byte[] whole = new byte[header.length + payload.length];
+                System.arraycopy(header, 0, whole, 0, header.length);
+                System.arraycopy(payload, 0, whole, header.length, payload.length);
+                out.write(whole);
+            } else {
+                out.write(header);
+                out.write(payload);
+            }
+            out.flush();
+        }
+    }
+
+    public void write(Frame frame) throws IOException {
+        write(frame.type(), frame.id(), frame.payload());
+    }
+
+    public void close() {
+        try {
+            out.close();
+        } catch (IOException ignored) {
+            // the other side is gone already
+        }
+    }
+}

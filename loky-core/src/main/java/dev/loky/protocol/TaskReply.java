@@ -1,0 +1,48 @@
+package dev.loky.protocol;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The payload of a worker's answer to a task ({@link FrameType#RESULT}, {@link FrameType#TASK_ERROR},
+ * {@link FrameType#SERIALIZATION_ERROR}).
+ *
+ * @param heapUsedBytes the worker's heap in use after the task
+ * @param side for a serialization error, the {@link dev.loky.TaskSerializationException.Side} ordinal; else -1
+ * @param value the serialized result, or the serialized exception (empty when it could not be serialized)
+ * @param description for errors, a Java-serialized {@link ThrowableDescription}
+ *        that the parent can always read; else empty
+ */
+public record TaskReply(long heapUsedBytes, int side, byte[] value, byte[] description) {
+
+    public byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(24 + value.length + description.length);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(heapUsedBytes);
+            out.writeByte(side);
+            out.writeInt(value.length);
+            out.write(value);
+            out.writeInt(description.length);
+            out.write(description);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static TaskReply decode(byte[] payload) throws IOException {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
+            long heap = in.readLong();
+            int side = in.readByte();
+            byte[] value = new byte[in.readInt()];
+            in.readFully(value);
+            byte[] description = new byte[in.readInt()];
+            in.readFully(description);
+            return new TaskReply(heap, side, value, description);
+        }
+    }
+}
