@@ -20,8 +20,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * (e) CPU-bound work: {@value #TASKS} equal tasks ({@link Tasks#spin}) run one after another in
- * this JVM ({@code serial}) and on a pool of 2 workers ({@code twoWorkers}). The speed-up is
- * {@code serial / twoWorkers}; on a 2-core machine 2.0 is the ceiling.
+ * this JVM ({@code serial}), on a pool of 1 worker ({@code oneWorker}) and on a pool of 2 workers
+ * ({@code twoWorkers}). The speed-up is {@code serial / twoWorkers}; {@code oneWorker / twoWorkers}
+ * is the same comparison with the code compiled by an identical worker JVM on both sides. On a
+ * 2-core machine 2.0 is the ceiling of the latter.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,11 +36,14 @@ public class CpuBoundBenchmark {
     static final int TASKS = 8;
 
     private ProcessExecutor pool;
+    private ProcessExecutor single;
 
     @Setup
-    public void startPool() {
+    public void startPools() {
         pool = ProcessExecutors.create(Tasks.pool(2).toBuilder().prestart(true).build());
         pool.submit(Tasks.NOOP).join();
+        single = ProcessExecutors.create(Tasks.pool(1).toBuilder().name("bench-single").prestart(true).build());
+        single.submit(Tasks.NOOP).join();
     }
 
     @Benchmark
@@ -51,12 +56,21 @@ public class CpuBoundBenchmark {
     }
 
     @Benchmark
+    public long oneWorker() {
+        return runAll(single);
+    }
+
+    @Benchmark
     public long twoWorkers() {
+        return runAll(pool);
+    }
+
+    private static long runAll(ProcessExecutor executor) {
         @SuppressWarnings("unchecked")
         CompletableFuture<Long>[] futures = new CompletableFuture[TASKS];
         for (int i = 0; i < TASKS; i++) {
             long seed = i;
-            futures[i] = pool.submit(() -> Tasks.spin(seed, Tasks.CPU_ITERATIONS));
+            futures[i] = executor.submit(() -> Tasks.spin(seed, Tasks.CPU_ITERATIONS));
         }
         long sum = 0;
         for (CompletableFuture<Long> future : futures) {
@@ -66,8 +80,10 @@ public class CpuBoundBenchmark {
     }
 
     @TearDown
-    public void stopPool() throws InterruptedException {
+    public void stopPools() throws InterruptedException {
         pool.shutdownNow();
+        single.shutdownNow();
         pool.awaitTermination(Duration.ofSeconds(10));
+        single.awaitTermination(Duration.ofSeconds(10));
     }
 }

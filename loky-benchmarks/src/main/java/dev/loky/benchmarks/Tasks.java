@@ -13,8 +13,8 @@ final class Tasks {
     /** The small item function of the map benchmark. */
     static final RemoteFunction<Integer, Integer> INCREMENT = x -> x + 1;
 
-    /** Work per CPU-bound task: about 25-60 ms on a current core. */
-    static final long CPU_ITERATIONS = 60_000_000L;
+    /** Work per CPU-bound task: roughly 50-150 ms on a current core. */
+    static final long CPU_ITERATIONS = 50_000_000L;
 
     private Tasks() {
     }
