@@ -1,0 +1,50 @@
+package dev.loky;
+
+import static dev.loky.support.Futures.chain;
+import static dev.loky.support.Futures.failure;
+import static dev.loky.support.Futures.value;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.loky.support.Pids;
+import dev.loky.support.PoolChecks;
+import dev.loky.support.Tasks;
+
+/** DESIGN.md: "the task throws OutOfMemoryError → an error naming it; worker replaced". */
+class OutOfMemoryTest {
+
+    private ProcessExecutor pool;
+
+    @AfterEach
+    void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void outOfMemoryErrorFailsTheTaskWithAnErrorNamingItAndReplacesTheWorker() {
+        pool = ProcessExecutors.create(PoolConfig.builder()
+                .name("oom")
+                .maxWorkers(1)
+                .jvmArgs(List.of("-Xmx64m"))
+                .build());
+        long before = value(pool.submit(Tasks::pid));
+        long twoGigabytes = 2L << 30;
+
+        Throwable error = failure(pool.submit(() -> Tasks.exhaustHeap(twoGigabytes)));
+
+        assertThat(chain(error)).contains("OutOfMemoryError");
+        assertThat(error).isInstanceOfAny(OutOfMemoryError.class, TerminatedWorkerException.class);
+        if (error instanceof TerminatedWorkerException terminated) {
+            assertThat(terminated.getMessage()).contains("OutOfMemoryError");
+        }
+        Pids.awaitGone(before);
+        long after = PoolChecks.assertRunsNewTask(pool);
+        assertThat(after).as("a new worker runs the next task").isNotEqualTo(before);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.loky;
+
+import static dev.loky.support.Futures.value;
+import static dev.loky.support.PoolChecks.assertRunsNewTask;
+import static dev.loky.support.PoolChecks.runOnWorkers;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.loky.support.Gate;
+import dev.loky.support.Pids;
+import dev.loky.support.Tasks;
+
+/** DESIGN.md: "resize down while busy → nothing: busy workers finish their task first"; submit never blocks. */
+class ResizeTest {
+
+    @TempDir
+    Path dir;
+
+    private ProcessExecutor pool;
+
+    @AfterEach
+    void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shrinkingWhileBusyLetsBusyWorkersFinishAndNeverBlocksSubmit() {
+        pool = ProcessExecutors.create(PoolConfig.builder().name("shrink").maxWorkers(2).build());
+        Gate gate = Gate.in(dir, "shrink");
+        String startedA = gate.started("a");
+        String startedB = gate.started("b");
+        String release = gate.release();
+        CompletableFuture<Long> a = pool.submit(() -> Tasks.holdUntil(startedA, release));
+        CompletableFuture<Long> b = pool.submit(() -> Tasks.holdUntil(startedB, release));
+        long pidA = gate.awaitStarted("a");
+        long pidB = gate.awaitStarted("b");
+
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> pool.resize(1), "resize blocked");
+        CompletableFuture<String> queued = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> pool.submit(() -> "after shrink"), "submit blocked during resize");
+
+        assertThat(pool.snapshot().maxWorkers()).isEqualTo(1);
+        assertThat(a).isNotDone();
+        assertThat(b).isNotDone();
+        gate.open();
+        assertThat(value(a)).isEqualTo(pidA);
+        assertThat(value(b)).isEqualTo(pidB);
+        assertThat(value(queued)).isEqualTo("after shrink");
+
+        await("the pool to shrink to one worker").atMost(Duration.ofSeconds(20))
+                .until(() -> pool.snapshot().liveWorkers() <= 1 && !(Pids.isAlive(pidA) && Pids.isAlive(pidB)));
+        assertRunsNewTask(pool);
+    }
+
+    @Test
+    void growingAddsWorkersThatRunConcurrently() {
+        pool = ProcessExecutors.create(PoolConfig.builder().name("grow").maxWorkers(1).build());
+        assertRunsNewTask(pool);
+
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> pool.resize(3), "resize blocked");
+
+        assertThat(pool.snapshot().maxWorkers()).isEqualTo(3);
+        assertThat(runOnWorkers(pool, 3)).hasSize(3);
+    }
+
+    @Test
+    void shrinkingWithQueuedWorkLosesNothing() {
+        pool = ProcessExecutors.create(PoolConfig.builder().name("shrink-queue").maxWorkers(2).build());
+        runOnWorkers(pool, 2);
+        List<CompletableFuture<Integer>> futures = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            int n = i;
+            futures.add(pool.submit(() -> n * 2));
+            if (i == 50) {
+                pool.resize(1);
+            }
+            if (i == 150) {
+                pool.resize(2);
+            }
+        }
+        for (int i = 0; i < futures.size(); i++) {
+            assertThat(value(futures.get(i))).isEqualTo(i * 2);
+        }
+        assertThat(pool.snapshot().counters().failed()).isZero();
+    }
+}

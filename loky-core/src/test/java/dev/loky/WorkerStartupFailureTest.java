@@ -1,0 +1,103 @@
+package dev.loky;
+
+import static dev.loky.support.Futures.chain;
+import static dev.loky.support.Futures.failure;
+import static dev.loky.support.Futures.value;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.loky.support.Tasks;
+
+/**
+ * DESIGN.md: "a worker cannot start (bad JVM arg, context fails) → WorkerStartupException with the
+ * worker's stderr, for the waiting tasks; retries with backoff, no respawn storm".
+ */
+class WorkerStartupFailureTest {
+
+    private ProcessExecutor pool;
+
+    @AfterEach
+    void close() {
+        if (pool != null) {
+            ProcessExecutor p = pool;
+            assertTimeoutPreemptively(Duration.ofSeconds(30), p::shutdownNow, "shutdownNow of a failing pool hung");
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> p.awaitTermination(Duration.ofSeconds(20)));
+        }
+    }
+
+    @Test
+    void unknownJvmOptionFailsWaitingTasksWithTheJvmsComplaintWithoutARespawnStorm() {
+        pool = ProcessExecutors.create(PoolConfig.builder().name("bad-flag").maxWorkers(2)
+                .jvmArgs(List.of("-XX:+ThisFlagDoesNotExist")).build());
+
+        CompletableFuture<Integer> first = pool.submit(() -> 1);
+        CompletableFuture<Integer> second = pool.submit(() -> 2);
+
+        WorkerStartupException e = failure(first, WorkerStartupException.class);
+        assertThat(e.workerOutput() + "\n" + e.getMessage()).contains("Unrecognized VM option");
+        assertThat(e.workerOutput()).contains("ThisFlagDoesNotExist");
+        failure(second, WorkerStartupException.class);
+
+        PoolSnapshot snapshot = pool.snapshot();
+        assertThat(snapshot.lastStartupError()).isNotNull();
+        assertThat(snapshot.counters().startupFailures()).isPositive();
+        assertThat(snapshot.counters().consecutiveStartupFailures()).isPositive();
+
+        long failuresSoFar = snapshot.counters().startupFailures();
+        await("no respawn storm").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> pool.snapshot().counters().startupFailures() <= failuresSoFar + 10);
+
+        // a later task is not left hanging either
+        failure(pool.submit(() -> 3), WorkerStartupException.class);
+    }
+
+    @Test
+    void initializerThatThrowsIsAWorkerStartupException() {
+        pool = ProcessExecutors.create(PoolConfig.builder().name("bad-init").maxWorkers(1)
+                .initializer(Tasks::failInitialization).build());
+
+        WorkerStartupException e = failure(pool.submit(() -> 1), WorkerStartupException.class);
+
+        assertThat(chain(e) + "\n" + e.workerOutput()).contains("initializer exploded on purpose");
+        assertThat(pool.snapshot().lastStartupError()).isNotNull();
+    }
+
+    @Test
+    void missingMainClassIsAWorkerStartupException() {
+        pool = ProcessExecutors.create(PoolConfig.builder().name("no-main").maxWorkers(1)
+                .mainClass("dev.loky.NoSuchWorkerMain").build());
+
+        WorkerStartupException e = failure(pool.submit(() -> 1), WorkerStartupException.class);
+
+        assertThat(e.workerOutput() + "\n" + e.getMessage()).contains("dev.loky.NoSuchWorkerMain");
+    }
+
+    @Test
+    void workerNotReadyWithinTheStartupTimeoutIsAWorkerStartupException() {
+        pool = ProcessExecutors.create(PoolConfig.builder().name("slow-start").maxWorkers(1)
+                .initializer(() -> Tasks.slowInitialization(30_000))
+                .startupTimeout(Duration.ofSeconds(1)).build());
+
+        WorkerStartupException e = failure(pool.submit(() -> 1), WorkerStartupException.class);
+
+        assertThat(e.getMessage()).matches("(?is).*(timeout|timed out|not ready|within).*");
+    }
+
+    @Test
+    void aWorkingPoolIsNotAffectedByAnotherPoolsStartupFailures() {
+        pool = ProcessExecutors.create(PoolConfig.builder().name("bad-flag-2").maxWorkers(1)
+                .jvmArgs(List.of("-XX:+ThisFlagDoesNotExist")).build());
+        try (ProcessExecutor healthy = ProcessExecutors.create(PoolConfig.builder().name("healthy").maxWorkers(1).build())) {
+            failure(pool.submit(() -> 1), WorkerStartupException.class);
+            assertThat(value(healthy.submit(() -> "fine"))).isEqualTo("fine");
+        }
+    }
+}
