@@ -11,6 +11,7 @@ import dev.loky.TaskSerializationException;
 import dev.loky.TaskTimeoutException;
 import dev.loky.TerminatedWorkerException;
 import dev.loky.WorkerStartupException;
+import dev.loky.memory.LeakDetector;
 import dev.loky.memory.ResidentMemory;
 import dev.loky.pool.WorkerProcess.Retirement;
 import dev.loky.pool.WorkerProcess.State;
@@ -117,6 +118,10 @@ public final class ProcessPool extends AbstractProcessExecutor {
         long idleCheckMillis = Math.max(10, Math.min(1000, config.idleTimeout().toMillis() / 2));
         timer.scheduleWithFixedDelay(this::retireIdleWorkers, idleCheckMillis, idleCheckMillis, TimeUnit.MILLISECONDS);
         ShutdownHook.register(this);
+        if (config.memoryLeakProtection()) {
+            // OSHI takes a while to initialise: do it now, off every caller's path.
+            timer.execute(() -> ResidentMemory.of(ProcessHandle.current().pid()));
+        }
         if (config.prestart()) {
             locked(after -> {
                 for (int i = 0; i < maxWorkers; i++) {
@@ -385,7 +390,8 @@ public final class ProcessPool extends AbstractProcessExecutor {
     }
 
     private void spawn(RestartReason replacing, List<Runnable> after) {
-        WorkerProcess w = new WorkerProcess(nextWorkerId++, replacing);
+        WorkerProcess w = new WorkerProcess(nextWorkerId++, replacing, config.memoryLeakProtection()
+                ? new LeakDetector(config.memoryLeakThresholdBytes(), config.memoryCheckInterval().toMillis()) : null);
         workers.add(w);
         w.startupCheck = timer.schedule(() -> onStartupTimeout(w), config.startupTimeout().toNanos(), TimeUnit.NANOSECONDS);
         List<String> command = WorkerCommand.build(config, maxWorkers, errorFileDir);
@@ -426,6 +432,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
             return;
         }
         w.heapUsedBytes = reply.heapUsedBytes();
+        String leak = w.leak == null ? null : w.leak.afterTask(reply.heapCommittedBytes(), reply.liveHeapBytes());
         PoolTask<?> task = lockedGet(after -> {
             PoolTask<?> t = w.current;
             if (t == null || t.id != frame.id()) {
@@ -439,13 +446,19 @@ public final class ProcessPool extends AbstractProcessExecutor {
                 if (w.retireAfterTask) {
                     retire(w, Retirement.RESIZE, after);
                 } else if (config.workerMaxTasks() > 0 && w.tasksDone >= config.workerMaxTasks()) {
+                    log.info("{} ran {} tasks (workerMaxTasks); recycling it", w.name(), w.tasksDone);
                     retire(w, Retirement.MAX_TASKS, after);
+                } else if (leak != null) {
+                    recycleLeaking(w, leak, after);
                 } else if (state != PoolState.RUNNING && queue.isEmpty()) {
                     retire(w, Retirement.SHUTDOWN, after);
                 } else {
                     w.state = State.IDLE;
                     w.idleSinceNanos = System.nanoTime();
                 }
+            }
+            if (leak == null && w.leak != null && w.state != State.RETIRING && w.leak.residentCheckDue()) {
+                after.add(() -> timer.execute(() -> checkResidentMemory(w)));
             }
             dispatch(after);
             if (state != PoolState.RUNNING && queue.isEmpty()) {
@@ -546,6 +559,23 @@ public final class ProcessPool extends AbstractProcessExecutor {
             failTasks.addAll(queue);
             queue.clear();
         }
+    }
+
+    /** Runs on the timer thread: a native leak found while the worker is idle recycles it now, else after its task. */
+    private void checkResidentMemory(WorkerProcess w) {
+        String leak = w.leak.checkResident(w.pid);
+        if (leak != null) {
+            locked(after -> {
+                if (w.state == State.IDLE) {
+                    recycleLeaking(w, leak, after);
+                }
+            });
+        }
+    }
+
+    private void recycleLeaking(WorkerProcess w, String leak, List<Runnable> after) {
+        log.warn("{} leaks memory: {}; recycling it between tasks (nothing is lost)", w.name(), leak);
+        retire(w, Retirement.MEMORY_LEAK, after);
     }
 
     private void onTimeout(WorkerProcess w, PoolTask<?> task) {
@@ -747,7 +777,8 @@ public final class ProcessPool extends AbstractProcessExecutor {
         reader.setDaemon(true);
         reader.start();
         WorkerInit init = new WorkerInit(w.id, ProcessHandle.current().pid(), config.name(),
-                config.serializer().getClass().getName(), initializer, config.memoryCheckInterval().toMillis());
+                config.serializer().getClass().getName(), initializer, config.memoryCheckInterval().toMillis(),
+                config.memoryLeakProtection() ? config.memoryLeakThresholdBytes() : 0);
         w.send(FrameType.INIT, 0, init.encode());
     }
 

@@ -16,6 +16,7 @@ import java.util.List;
 final class WorkerCommand {
 
     private static final long MIB = 1024L * 1024;
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED_EXPLICIT_GC = new java.util.concurrent.atomic.AtomicBoolean();
 
     private WorkerCommand() {
     }
@@ -46,7 +47,15 @@ final class WorkerCommand {
             cmd.add("-XX:ErrorFile=" + errorFileDir.resolve("loky-worker-hs_err_pid%p.log"));
         }
         cmd.add("-D" + WorkerMain.WORKER_PROPERTY + "=true");
-        cmd.addAll(user);
+        for (String arg : user) {
+            if (config.memoryLeakProtection() && arg.equals("-XX:+DisableExplicitGC")) {
+                // Leak protection tells garbage from retained memory with a full collection.
+                if (WARNED_EXPLICIT_GC.compareAndSet(false, true)) org.slf4j.LoggerFactory.getLogger(WorkerCommand.class).warn("ignoring worker JVM argument {}: memory-leak "
+                        + "protection needs System.gc(); switch leak protection off to keep it", arg);
+                continue;
+            }
+            cmd.add(arg);
+        }
         cmd.add("-cp");
         cmd.add(config.classpath() != null ? config.classpath() : System.getProperty("java.class.path"));
         cmd.add(config.mainClass());

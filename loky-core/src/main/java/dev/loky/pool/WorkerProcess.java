@@ -1,6 +1,7 @@
 package dev.loky.pool;
 
 import dev.loky.RestartReason;
+import dev.loky.memory.LeakDetector;
 import dev.loky.protocol.FrameType;
 import dev.loky.protocol.FrameWriter;
 
@@ -59,6 +60,8 @@ final class WorkerProcess {
     final long createdNanos = System.nanoTime();
     /** Why the worker this one replaces went away, or {@code null}. */
     final RestartReason replacing;
+    /** Memory-leak protection for this worker, or {@code null} when it is off. */
+    final LeakDetector leak;
 
     // --- pool lock ---
     State state = State.STARTING;
@@ -80,9 +83,10 @@ final class WorkerProcess {
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final Deque<String> strayTail = new ArrayDeque<>();
 
-    WorkerProcess(int id, RestartReason replacing) {
+    WorkerProcess(int id, RestartReason replacing, LeakDetector leak) {
         this.id = id;
         this.replacing = replacing;
+        this.leak = leak;
     }
 
     /** Binds the started process; kills it at once if a kill was asked for before it existed. */

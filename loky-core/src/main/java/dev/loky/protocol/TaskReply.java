@@ -12,17 +12,22 @@ import java.io.UncheckedIOException;
  * {@link FrameType#SERIALIZATION_ERROR}).
  *
  * @param heapUsedBytes the worker's heap in use after the task
+ * @param heapCommittedBytes the worker's committed heap after the task
+ * @param liveHeapBytes heap in use right after a full collection that the worker ran after this task
+ *        (its first task, or growth over the leak threshold), or {@code -1} when it ran none
  * @param side for a serialization error, the {@link dev.loky.TaskSerializationException.Side} ordinal; else -1
  * @param value the serialized result, or the serialized exception (empty when it could not be serialized)
  * @param description for errors, a Java-serialized {@link ThrowableDescription}
  *        that the parent can always read; else empty
  */
-public record TaskReply(long heapUsedBytes, int side, byte[] value, byte[] description) {
+public record TaskReply(long heapUsedBytes, long heapCommittedBytes, long liveHeapBytes, int side, byte[] value, byte[] description) {
 
     public byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(24 + value.length + description.length);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(40 + value.length + description.length);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeLong(heapUsedBytes);
+            out.writeLong(heapCommittedBytes);
+            out.writeLong(liveHeapBytes);
             out.writeByte(side);
             out.writeInt(value.length);
             out.write(value);
@@ -37,12 +42,14 @@ public record TaskReply(long heapUsedBytes, int side, byte[] value, byte[] descr
     public static TaskReply decode(byte[] payload) throws IOException {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
             long heap = in.readLong();
+            long committed = in.readLong();
+            long live = in.readLong();
             int side = in.readByte();
             byte[] value = new byte[in.readInt()];
             in.readFully(value);
             byte[] description = new byte[in.readInt()];
             in.readFully(description);
-            return new TaskReply(heap, side, value, description);
+            return new TaskReply(heap, committed, live, side, value, description);
         }
     }
 }

@@ -15,10 +15,12 @@ import java.io.UncheckedIOException;
  * @param poolName the pool's name, for log lines
  * @param serializerClass the {@link dev.loky.serialization.TaskSerializer} class to build
  * @param initializer the serialized initializer, or an empty array
- * @param memoryCheckIntervalMillis at most one memory report per this interval
+ * @param memoryCheckIntervalMillis at most one memory check per this interval
+ * @param leakThresholdBytes heap growth over the reference that makes the worker collect and
+ *        report its live heap; {@code 0} when leak protection is off
  */
 public record WorkerInit(int workerId, long parentPid, String poolName, String serializerClass, byte[] initializer,
-        long memoryCheckIntervalMillis) {
+        long memoryCheckIntervalMillis, long leakThresholdBytes) {
 
     public byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 + initializer.length);
@@ -28,6 +30,7 @@ public record WorkerInit(int workerId, long parentPid, String poolName, String s
             out.writeUTF(poolName);
             out.writeUTF(serializerClass);
             out.writeLong(memoryCheckIntervalMillis);
+            out.writeLong(leakThresholdBytes);
             out.writeInt(initializer.length);
             out.write(initializer);
         } catch (IOException e) {
@@ -43,9 +46,10 @@ public record WorkerInit(int workerId, long parentPid, String poolName, String s
             String poolName = in.readUTF();
             String serializerClass = in.readUTF();
             long interval = in.readLong();
+            long threshold = in.readLong();
             byte[] initializer = new byte[in.readInt()];
             in.readFully(initializer);
-            return new WorkerInit(workerId, parentPid, poolName, serializerClass, initializer, interval);
+            return new WorkerInit(workerId, parentPid, poolName, serializerClass, initializer, interval, threshold);
         }
     }
 }

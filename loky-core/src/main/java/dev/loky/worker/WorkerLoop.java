@@ -21,19 +21,19 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 
 /**
  * A worker's life: read {@code INIT}, run the initializer, report {@code READY}, then run tasks one
  * at a time on this (the main) thread until told to shut down or the parent goes away.
  *
- * <p>Threads: the main thread runs tasks and writes their replies; a channel-reader thread reads
- * frames (so a {@code CANCEL} is seen while a task runs, and the parent's writes never block on a
- * busy worker); a parent-watch thread halts the JVM when the parent is gone. The only state the
- * reader shares with the main thread, {@link #runningTaskId} and {@link #cancelled}, is guarded by
- * {@link #runLock}, so an interrupt meant for one task can never hit the next.
+ * <p>Threads: two serving threads take turns (see {@link #serve()}): one reads the channel while
+ * the other runs a task, so a {@code CANCEL} is seen while a task runs and the parent's writes
+ * never block on a busy worker; a parent-watch thread halts the JVM when the parent is gone. The
+ * state the threads share ({@link #runningTaskId}, {@link #runningThread}, {@link #cancelled},
+ * {@link #exitAfterTask}) is guarded by {@link #runLock}, so an interrupt meant for one task can
+ * never hit the next.
  */
 final class WorkerLoop {
 
@@ -44,18 +44,18 @@ final class WorkerLoop {
     /** Exit code when the channel is unusable. */
     static final int EXIT_PROTOCOL = 5;
 
-    private static final Frame SHUTDOWN = Frame.of(FrameType.SHUTDOWN, 0);
-
     private final FrameReader reader;
     private final FrameWriter writer;
     private final ClassLoader loader;
     private final PrintStream log;
-    private final BlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
+    private final Semaphore readerRole = new Semaphore(1);
     private final Object runLock = new Object();
-    private final Thread taskThread = Thread.currentThread();
     private long runningTaskId = -1;
+    private Thread runningThread;
+    private boolean exitAfterTask;
     private final Set<Long> cancelled = new HashSet<>();
     private TaskSerializer serializer;
+    private HeapWatch heapWatch;
 
     WorkerLoop(FrameReader reader, FrameWriter writer, ClassLoader loader, PrintStream log) {
         this.reader = reader;
@@ -81,6 +81,7 @@ final class WorkerLoop {
         }
         System.setProperty("loky.worker.id", Integer.toString(init.workerId()));
         ParentWatch.start(init.parentPid(), log);
+        heapWatch = new HeapWatch(init.leakThresholdBytes(), init.memoryCheckIntervalMillis());
         try {
             serializer = createSerializer(init.serializerClass());
             if (init.initializer().length > 0) {
@@ -96,10 +97,10 @@ final class WorkerLoop {
             return;
         }
         send(FrameType.READY, 0, ByteBuffer.allocate(8).putLong(ProcessHandle.current().pid()).array());
-        Thread channelReader = new Thread(this::readChannel, "loky-channel-reader");
-        channelReader.setDaemon(true);
-        channelReader.start();
-        runTasks();
+        Thread second = new Thread(this::serve, "loky-worker-2");
+        second.setDaemon(true);
+        second.start();
+        serve();
     }
 
     private TaskSerializer createSerializer(String className) throws ReflectiveOperationException {
@@ -109,51 +110,65 @@ final class WorkerLoop {
         return (TaskSerializer) Class.forName(className, true, loader).getConstructor().newInstance();
     }
 
-    /** The channel-reader thread: sort incoming frames; the parent's end closing ends this JVM. */
-    private void readChannel() {
+    /**
+     * Leader/follower: the thread holding {@link #readerRole} reads the channel; when it reads a
+     * task it hands the reading role to the other thread and runs the task itself. A task thus
+     * starts without a thread hand-off, and a {@code CANCEL} is still read while it runs.
+     */
+    private void serve() {
+        while (true) {
+            readerRole.acquireUninterruptibly();
+            Frame task = readUntilTask();
+            readerRole.release();
+            runTask(task);
+            synchronized (runLock) {
+                if (exitAfterTask) {
+                    System.exit(0);
+                }
+            }
+        }
+    }
+
+    /** Reads frames, handling control frames, until a task arrives; the parent going away ends this JVM. */
+    private Frame readUntilTask() {
         try {
             while (true) {
                 Frame frame = reader.read();
                 switch (frame.type()) {
-                    case TASK -> inbox.add(frame);
+                    case TASK -> {
+                        return frame;
+                    }
                     case CANCEL -> cancel(frame.id());
-                    case SHUTDOWN -> inbox.add(SHUTDOWN);
+                    case SHUTDOWN -> shutdown();
                     default -> log.println("loky worker: ignoring unexpected " + frame.type());
                 }
             }
         } catch (EOFException e) {
-            // The parent closed our stdin: it is gone (or killed us). Nothing left to do.
+            // The parent closed our stdin: it is gone (or is killing us). Nothing left to do.
             Runtime.getRuntime().halt(0);
         } catch (Throwable e) {
             log.println("loky worker: channel failed: " + e);
             Runtime.getRuntime().halt(EXIT_PROTOCOL);
         }
+        throw new AssertionError("unreachable");
+    }
+
+    private void shutdown() {
+        synchronized (runLock) {
+            if (runningThread == null) {
+                System.exit(0);
+            }
+            exitAfterTask = true;
+        }
     }
 
     private void cancel(long id) {
         synchronized (runLock) {
-            if (runningTaskId == id) {
-                taskThread.interrupt();
+            if (runningTaskId == id && runningThread != null) {
+                runningThread.interrupt();
             } else {
                 cancelled.add(id);
             }
-        }
-    }
-
-    private void runTasks() {
-        while (true) {
-            Frame frame;
-            try {
-                frame = inbox.take();
-            } catch (InterruptedException e) {
-                // a stale cancel; there is no task to interrupt
-                continue;
-            }
-            if (frame == SHUTDOWN) {
-                System.exit(0);
-                return;
-            }
-            runTask(frame);
         }
     }
 
@@ -167,6 +182,7 @@ final class WorkerLoop {
                 return;
             }
             runningTaskId = id;
+            runningThread = Thread.currentThread();
         }
         Object value = null;
         Throwable failure = null;
@@ -180,6 +196,7 @@ final class WorkerLoop {
         } finally {
             synchronized (runLock) {
                 runningTaskId = -1;
+                runningThread = null;
                 Thread.interrupted(); // a cancel that came too late must not hit the next task
             }
         }
@@ -203,7 +220,7 @@ final class WorkerLoop {
             return;
         }
         value = null;
-        send(FrameType.RESULT, id, new TaskReply(heapUsed(), -1, bytes, new byte[0]).encode());
+        send(FrameType.RESULT, id, reply(-1, bytes, new byte[0]));
     }
 
     private void replyError(long id, Throwable failure) {
@@ -213,11 +230,11 @@ final class WorkerLoop {
         } catch (Throwable t) {
             exception = new byte[0];
         }
-        send(FrameType.TASK_ERROR, id, new TaskReply(heapUsed(), -1, exception, describe(failure)).encode());
+        send(FrameType.TASK_ERROR, id, reply(-1, exception, describe(failure)));
     }
 
     private void replySerializationError(long id, TaskSerializationException.Side side, Throwable cause) {
-        send(FrameType.SERIALIZATION_ERROR, id, new TaskReply(heapUsed(), side.ordinal(), new byte[0], describe(cause)).encode());
+        send(FrameType.SERIALIZATION_ERROR, id, reply(side.ordinal(), new byte[0], describe(cause)));
     }
 
     private static byte[] describe(Throwable t) {
@@ -228,9 +245,12 @@ final class WorkerLoop {
         }
     }
 
-    private static long heapUsed() {
+    /** A reply with this worker's memory figures after the task (collecting first when {@link HeapWatch} says so). */
+    private byte[] reply(int side, byte[] value, byte[] description) {
+        long live = heapWatch.afterTask();
         Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() - rt.freeMemory();
+        long committed = rt.totalMemory();
+        return new TaskReply(committed - rt.freeMemory(), committed, live, side, value, description).encode();
     }
 
     private void send(FrameType type, long id, byte[] payload) {
