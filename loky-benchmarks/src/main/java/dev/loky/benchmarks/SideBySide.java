@@ -56,6 +56,7 @@ public final class SideBySide {
             }
         }
         String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        String loadBefore = loadAverage();
 
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include("dev\\.loky\\.benchmarks\\.(PipeFloor|RoundTrip|TinyTasks|Map|CpuBound|Startup)Benchmark\\.");
@@ -77,7 +78,8 @@ public final class SideBySide {
         List<IdleRss.Worker> rss = IdleRss.measure();
         Map<String, String> loky = python ? runPythonLoky(pythonExe) : Map.of();
 
-        String table = table(started, byName, kill, rss, loky);
+        String table = table(started, byName, kill, rss, loky)
+                + "\nLoad average (1/5/15 min) at the start: " + loadBefore + "; at the end: " + loadAverage() + "\n";
         System.out.println();
         System.out.println(table);
         if (out != null) {
@@ -194,6 +196,16 @@ public final class SideBySide {
 
     private static String fmt(double value, String format) {
         return Double.isNaN(value) || Double.isInfinite(value) ? "" : String.format(Locale.ROOT, format, value);
+    }
+
+    /** The first three fields of /proc/loadavg, or "?" off Linux. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     /** Runs loky_bench.py with the first python3 that can import loky; empty when there is none. */
