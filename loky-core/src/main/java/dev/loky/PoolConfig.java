@@ -53,6 +53,7 @@ public final class PoolConfig {
     private final Path workingDirectory;
     private final String name;
     private final List<PoolEventListener> listeners;
+    private final Path startupCacheDir;
 
     private PoolConfig(Builder b) {
         this.maxWorkers = b.maxWorkers;
@@ -76,6 +77,7 @@ public final class PoolConfig {
         this.workingDirectory = b.workingDirectory;
         this.name = b.name;
         this.listeners = List.copyOf(b.listeners);
+        this.startupCacheDir = b.startupCacheDir;
     }
 
     /** A builder with every default. */
@@ -130,6 +132,11 @@ public final class PoolConfig {
     public String name() { return name; }
     /** Listeners told about tasks and workers. */
     public List<PoolEventListener> listeners() { return listeners; }
+    /**
+     * Where worker start-up caches live (a dynamic CDS archive on JDK 17–24, an AOT cache on JDK 25+);
+     * {@code null} (the default) = no cache.
+     */
+    public Path startupCacheDir() { return startupCacheDir; }
 
     /** {@code true} when {@code other} differs from this at most in {@link #maxWorkers()}. */
     public boolean isCompatibleWith(PoolConfig other) {
@@ -154,7 +161,8 @@ public final class PoolConfig {
                 && startMethod == c.startMethod && serializer.equals(c.serializer)
                 && cancelGracePeriod.equals(c.cancelGracePeriod) && Objects.equals(classpath, c.classpath)
                 && mainClass.equals(c.mainClass) && Objects.equals(workingDirectory, c.workingDirectory)
-                && name.equals(c.name) && listeners.equals(c.listeners);
+                && name.equals(c.name) && listeners.equals(c.listeners)
+                && Objects.equals(startupCacheDir, c.startupCacheDir);
     }
 
     @Override
@@ -194,6 +202,7 @@ public final class PoolConfig {
         private Path workingDirectory;
         private String name = "loky";
         private List<PoolEventListener> listeners = new ArrayList<>();
+        private Path startupCacheDir;
 
         private Builder() {
         }
@@ -220,6 +229,7 @@ public final class PoolConfig {
             workingDirectory = c.workingDirectory;
             name = c.name;
             listeners = new ArrayList<>(c.listeners);
+            startupCacheDir = c.startupCacheDir;
         }
 
         public Builder maxWorkers(int maxWorkers) {
@@ -354,6 +364,12 @@ public final class PoolConfig {
 
         public Builder addListener(PoolEventListener listener) {
             this.listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+            return this;
+        }
+
+        /** Where worker start-up caches live; {@code null} = no cache. */
+        public Builder startupCacheDir(Path dir) {
+            this.startupCacheDir = dir;
             return this;
         }
 

@@ -95,6 +95,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
     private long crashes;
     private long startupFailures;
     private final Map<RestartReason, Long> restarts = new EnumMap<>(RestartReason.class);
+    private final Map<List<String>, StartupCache> startupCaches = new java.util.HashMap<>();
 
     // --- outcome counters (completions happen outside the lock) ---
     private final AtomicLong succeeded = new AtomicLong();
@@ -394,8 +395,29 @@ public final class ProcessPool extends AbstractProcessExecutor {
                 ? new LeakDetector(config.memoryLeakThresholdBytes(), config.memoryCheckInterval().toMillis()) : null);
         workers.add(w);
         w.startupCheck = timer.schedule(() -> onStartupTimeout(w), config.startupTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        List<String> command = WorkerCommand.build(config, maxWorkers, errorFileDir);
+        List<String> command = withStartupCache(w, WorkerCommand.build(config, maxWorkers, errorFileDir));
         after.add(() -> launch(w, command));
+    }
+
+    /** Adds the start-up cache's flags (using or recording it) before the classpath, when a cache is configured. */
+    private List<String> withStartupCache(WorkerProcess w, List<String> command) {
+        if (config.startupCacheDir() == null) {
+            return command;
+        }
+        StartupCache cache = startupCaches.computeIfAbsent(command, c -> StartupCache.forCommand(config.startupCacheDir(),
+                config.javaHome() != null ? config.javaHome() : Path.of(System.getProperty("java.home")), c));
+        if (cache == null) {
+            return command;
+        }
+        StartupCache.Recording[] recording = new StartupCache.Recording[1];
+        List<String> flags = cache.jvmArgs(recording);
+        if (recording[0] != null) {
+            w.startupCache = cache;
+            w.startupCacheRecording = recording[0];
+        }
+        List<String> withFlags = new ArrayList<>(command);
+        withFlags.addAll(command.size() - 3, flags);
+        return withFlags;
     }
 
     private void onReady(WorkerProcess w) {
@@ -484,6 +506,10 @@ public final class ProcessPool extends AbstractProcessExecutor {
 
     /** Handle a death: fail the task it held (if any), count it, replace it, and check termination. */
     private void onExit(WorkerProcess w, int exitCode) {
+        if (w.startupCacheRecording != null) {
+            w.startupCache.recorded(w.startupCacheRecording, exitCode);
+            w.startupCacheRecording = null;
+        }
         String output = w.outputTail();
         List<PoolTask<?>> failedWithStartup = new ArrayList<>();
         WorkerStartupException[] startupError = new WorkerStartupException[1];

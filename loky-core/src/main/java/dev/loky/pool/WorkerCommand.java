@@ -41,6 +41,9 @@ final class WorkerCommand {
             cmd.add("-XX:+UseSerialGC");
         }
         cmd.add("-XX:+DisplayVMOutputToStderr");
+        // Unified logging writes warnings to stdout by default, which is the channel: move it to stderr.
+        cmd.add("-Xlog:disable");
+        cmd.add("-Xlog:all=warning:stderr");
         cmd.add("-XX:-UsePerfData");
         cmd.add("-XX:-CreateCoredumpOnCrash");
         if (!hasPrefix(user, "-XX:ErrorFile")) {

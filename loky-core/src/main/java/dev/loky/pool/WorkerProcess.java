@@ -73,6 +73,10 @@ final class WorkerProcess {
     ScheduledFuture<?> startupCheck;
     ScheduledFuture<?> cancelGrace;
 
+    /** The start-up cache this worker records at its exit, if it is the recorder. Set before launch. */
+    volatile StartupCache startupCache;
+    volatile StartupCache.Recording startupCacheRecording;
+
     // --- own, thread-safe ---
     private volatile Process process;
     private volatile FrameWriter writer;

@@ -1,0 +1,155 @@
+package dev.loky.pool;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A start-up cache for worker JVMs: a dynamic CDS archive on JDK 17–24
+ * ({@code -XX:ArchiveClassesAtExit}, then {@code -XX:SharedArchiveFile}) and the AOT cache on JDK 25+
+ * ({@code -XX:AOTCacheOutput}, then {@code -XX:AOTCache}, JEP 514/515).
+ *
+ * <p>The cache file is keyed by the JDK, the classpath, the main class and the JVM arguments, so a
+ * changed application never uses a stale cache (the JVM also checks, and ignores a mismatching one
+ * with a warning). While no cache exists, one worker at a time records it: it writes to a temporary
+ * file when it exits cleanly, and the parent then moves that file into place atomically. A worker
+ * that dies writes nothing usable, and the next one tries again.
+ */
+final class StartupCache {
+
+    private static final Logger log = LoggerFactory.getLogger(StartupCache.class);
+
+    private static final AtomicBoolean WARNED_DIRECTORIES = new AtomicBoolean();
+
+    private final Path cacheFile;
+    private final boolean aot;
+    private final AtomicBoolean recording = new AtomicBoolean();
+
+    private StartupCache(Path cacheFile, boolean aot) {
+        this.cacheFile = cacheFile;
+        this.aot = aot;
+    }
+
+    /** The cache for workers launched with {@code command} (without cache flags), or {@code null} if unsupported. */
+    static StartupCache forCommand(Path dir, Path javaHome, List<String> command) {
+        int feature = JavaVersion.feature(javaHome);
+        if (feature < 13) {
+            return null;
+        }
+        int cp = command.indexOf("-cp");
+        if (cp >= 0 && cp + 1 < command.size()) {
+            for (String entry : command.get(cp + 1).split(java.io.File.pathSeparator)) {
+                if (Files.isDirectory(Path.of(entry.isEmpty() ? "." : entry))) {
+                    if (WARNED_DIRECTORIES.compareAndSet(false, true)) {
+                        log.info("loky worker startup cache not used: the JVM archives classes from jar files only, and the "
+                                + "classpath has the directory {} (package the application, e.g. as an extracted "
+                                + "Spring Boot jar, to use the cache)", entry);
+                    }
+                    return null;
+                }
+            }
+        }
+        boolean aot = feature >= 25;
+        String key = hash(JavaVersion.full(javaHome) + "\n" + String.join("\n", command));
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            log.warn("loky startup cache disabled: cannot create {}: {}", dir, e.toString());
+            return null;
+        }
+        return new StartupCache(dir.resolve("loky-worker-" + key + (aot ? ".aot" : ".jsa")), aot);
+    }
+
+    /** A recording in progress: where the worker writes, and whether it was ours to move. */
+    record Recording(Path temporary) {
+    }
+
+    /**
+     * The JVM arguments for the next worker; when it is to record the cache, {@code recording}
+     * receives the temporary file it will write.
+     */
+    List<String> jvmArgs(Recording[] recordingOut) {
+        if (Files.isRegularFile(cacheFile)) {
+            return List.of((aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + cacheFile);
+        }
+        if (!recording.compareAndSet(false, true)) {
+            return List.of();
+        }
+        Path temporary = cacheFile.resolveSibling(cacheFile.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        recordingOut[0] = new Recording(temporary);
+        return List.of((aot ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + temporary);
+    }
+
+    /** Called when the recording worker has exited. */
+    void recorded(Recording recording, int exitCode) {
+        try {
+            if (exitCode == 0 && Files.isRegularFile(recording.temporary()) && Files.size(recording.temporary()) > 0) {
+                Files.move(recording.temporary(), cacheFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                log.info("loky worker startup cache written: {}", cacheFile);
+            } else {
+                Files.deleteIfExists(recording.temporary());
+            }
+        } catch (IOException e) {
+            log.warn("loky startup cache {} could not be stored: {}", cacheFile, e.toString());
+        } finally {
+            this.recording.set(false);
+        }
+    }
+
+    Path file() {
+        return cacheFile;
+    }
+
+    private static String hash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 10);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The version of the JDK workers run on. */
+    static final class JavaVersion {
+        private JavaVersion() {
+        }
+
+        static int feature(Path javaHome) {
+            String full = full(javaHome);
+            try {
+                String head = full.split("[.+\\-]")[0];
+                return Integer.parseInt(head);
+            } catch (RuntimeException e) {
+                return -1;
+            }
+        }
+
+        /** The JDK's {@code JAVA_VERSION} from its {@code release} file, or this JVM's version. */
+        static String full(Path javaHome) {
+            Path release = javaHome.resolve("release");
+            if (!javaHome.equals(Path.of(System.getProperty("java.home"))) && Files.isRegularFile(release)) {
+                try {
+                    for (String line : Files.readAllLines(release)) {
+                        if (line.startsWith("JAVA_VERSION=")) {
+                            return line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                        }
+                    }
+                } catch (IOException e) {
+                    // fall through
+                }
+            }
+            return System.getProperty("java.version");
+        }
+    }
+}
