@@ -1,0 +1,353 @@
+package dev.loky.spring;
+
+import dev.loky.StartMethod;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DataSizeUnit;
+import org.springframework.boot.convert.DurationUnit;
+import org.springframework.util.unit.DataSize;
+import org.springframework.util.unit.DataUnit;
+
+import java.io.File;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Configuration of the loky worker pool and of {@link ProcessAsync} calls ({@code loky.*}).
+ *
+ * <p>Every setter checks its value and fails binding with an {@link InvalidLokyPropertyException}
+ * that names the property and the fix; the application then fails to start with that report.
+ */
+@ConfigurationProperties("loky")
+public class LokyProperties {
+
+    /**
+     * Whether @ProcessAsync methods run in worker JVMs. When false, no pool is created and
+     * @ProcessAsync methods run inline in the caller.
+     */
+    private boolean enabled = true;
+
+    /**
+     * Maximum number of workers. Defaults to the number of processors available to this JVM
+     * (container-aware). Can be changed at runtime with ProcessExecutor.resize.
+     */
+    private int maxWorkers = Runtime.getRuntime().availableProcessors();
+
+    /**
+     * How long an idle worker lives before it exits; a new one is started on demand. A bare
+     * number means seconds.
+     */
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration idleTimeout = Duration.ofSeconds(300);
+
+    /**
+     * Whether to start every worker as soon as the pool is created (in the background, while the
+     * application starts) instead of on demand.
+     */
+    private boolean prestart = false;
+
+    /**
+     * How workers run: 'spawn' starts a fresh JVM per worker (full isolation); 'threads' runs
+     * tasks on in-process threads (no isolation; for tests of user code and I/O-bound work).
+     */
+    private StartMethod startMethod = StartMethod.SPAWN;
+
+    /**
+     * Default timeout of a task, counted from when a worker receives it. A task running longer is
+     * killed together with its worker, which is replaced. None by default; @ProcessAsync(timeout)
+     * overrides it per method. A bare number means seconds.
+     */
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration taskTimeout;
+
+    /**
+     * How long closing the application context waits for queued and running tasks to finish before
+     * the remaining workers are killed. A bare number means seconds.
+     */
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+    private final Worker worker = new Worker();
+
+    private final Memory memory = new Memory();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public int getMaxWorkers() {
+        return maxWorkers;
+    }
+
+    public void setMaxWorkers(int maxWorkers) {
+        if (maxWorkers < 1) {
+            throw new InvalidLokyPropertyException("loky.max-workers", maxWorkers, "the pool needs at least 1 worker",
+                    "Set loky.max-workers to 1 or more, or remove it to use the number of available processors ("
+                            + Runtime.getRuntime().availableProcessors() + "). To run @ProcessAsync methods inline, set loky.enabled=false.");
+        }
+        this.maxWorkers = maxWorkers;
+    }
+
+    public Duration getIdleTimeout() {
+        return idleTimeout;
+    }
+
+    public void setIdleTimeout(Duration idleTimeout) {
+        this.idleTimeout = positive("loky.idle-timeout", idleTimeout, "300s");
+    }
+
+    public boolean isPrestart() {
+        return prestart;
+    }
+
+    public void setPrestart(boolean prestart) {
+        this.prestart = prestart;
+    }
+
+    public StartMethod getStartMethod() {
+        return startMethod;
+    }
+
+    public void setStartMethod(StartMethod startMethod) {
+        this.startMethod = startMethod == null ? StartMethod.SPAWN : startMethod;
+    }
+
+    public Duration getTaskTimeout() {
+        return taskTimeout;
+    }
+
+    public void setTaskTimeout(Duration taskTimeout) {
+        this.taskTimeout = taskTimeout == null ? null : positive("loky.task-timeout", taskTimeout, "30s");
+    }
+
+    public Duration getShutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+        if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
+            throw new InvalidLokyPropertyException("loky.shutdown-timeout", shutdownTimeout, "it must be zero or positive",
+                    "Set loky.shutdown-timeout to a duration such as 30s (0s kills running tasks at once).");
+        }
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    public Worker getWorker() {
+        return worker;
+    }
+
+    public Memory getMemory() {
+        return memory;
+    }
+
+    static Duration positive(String property, Duration value, String example) {
+        if (value == null || value.isZero() || value.isNegative()) {
+            throw new InvalidLokyPropertyException(property, value == null ? null : formatDuration(value), "it must be a positive duration",
+                    "Set " + property + " to a positive duration such as " + example + " (units: ms, s, m, h, d; a bare number means seconds).");
+        }
+        return value;
+    }
+
+    private static String formatDuration(Duration duration) {
+        return duration.isNegative() ? "-" + duration.negated().toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+                : duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Startup caches for worker JVMs. */
+    public enum StartupCache {
+        /** A dynamic CDS archive on JDK 17–24, the AOT cache on JDK 25+. */
+        AUTO,
+        /** No startup cache. */
+        OFF
+    }
+
+    /** The worker JVMs and their slim Spring context ({@code loky.worker.*}). */
+    public static class Worker {
+
+        /**
+         * Extra JVM arguments for workers, e.g. -Xmx512m. A list bound from a comma-separated
+         * value splits on commas: use the indexed form loky.worker.jvm-args[0]=... for an argument
+         * that contains a comma. Checked at startup by running the worker JVM once.
+         */
+        private List<String> jvmArgs = new ArrayList<>();
+
+        /**
+         * JDK that the workers run on (its bin/java). Defaults to the JDK of this application.
+         */
+        private File javaHome;
+
+        /**
+         * Startup cache for faster worker start: 'auto' uses a dynamic CDS archive (JDK 17–24) or
+         * the AOT cache (JDK 25+) where the pool supports it; 'off' disables it.
+         */
+        private StartupCache startupCache = StartupCache.AUTO;
+
+        /**
+         * Directory for startup caches, keyed by JDK and classpath. Defaults to a 'loky' directory
+         * under java.io.tmpdir.
+         */
+        private File cacheDir;
+
+        /**
+         * Recycle a worker after it ran this many tasks; 0 means never.
+         */
+        private int maxTasks = 0;
+
+        /**
+         * A worker that is not ready (its Spring context refreshed) within this time fails with a
+         * WorkerStartupException. A bare number means seconds.
+         */
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration startupTimeout = Duration.ofSeconds(60);
+
+        /**
+         * Configuration classes that the worker's slim Spring context boots (fully qualified class
+         * names). Defaults to the application's @SpringBootConfiguration (e.g.
+         * @SpringBootApplication) class, found automatically.
+         */
+        private List<String> sources = new ArrayList<>();
+
+        /**
+         * Extra profiles active in workers, besides the application's active profiles and the
+         * 'loky-worker' profile, which always is.
+         */
+        private List<String> profiles = new ArrayList<>();
+
+        public List<String> getJvmArgs() {
+            return jvmArgs;
+        }
+
+        public void setJvmArgs(List<String> jvmArgs) {
+            List<String> args = jvmArgs == null ? new ArrayList<>() : new ArrayList<>(jvmArgs);
+            for (int i = 0; i < args.size(); i++) {
+                if (args.get(i) == null || args.get(i).isBlank()) {
+                    throw new InvalidLokyPropertyException("loky.worker.jvm-args[" + i + "]", args.get(i), "a JVM argument must not be blank",
+                            "Remove the empty entry from loky.worker.jvm-args.");
+                }
+            }
+            this.jvmArgs = args;
+        }
+
+        public File getJavaHome() {
+            return javaHome;
+        }
+
+        public void setJavaHome(File javaHome) {
+            if (javaHome != null && !new File(javaHome, "bin/java").isFile() && !new File(javaHome, "bin/java.exe").isFile()) {
+                throw new InvalidLokyPropertyException("loky.worker.java-home", javaHome, "there is no bin/java under it",
+                        "Set loky.worker.java-home to the installation directory of a JDK or JRE 17+ (the directory that contains bin/java), or remove it to use this application's JDK.");
+            }
+            this.javaHome = javaHome;
+        }
+
+        public StartupCache getStartupCache() {
+            return startupCache;
+        }
+
+        public void setStartupCache(StartupCache startupCache) {
+            this.startupCache = startupCache == null ? StartupCache.AUTO : startupCache;
+        }
+
+        public File getCacheDir() {
+            return cacheDir;
+        }
+
+        public void setCacheDir(File cacheDir) {
+            this.cacheDir = cacheDir;
+        }
+
+        public int getMaxTasks() {
+            return maxTasks;
+        }
+
+        public void setMaxTasks(int maxTasks) {
+            if (maxTasks < 0) {
+                throw new InvalidLokyPropertyException("loky.worker.max-tasks", maxTasks, "it must not be negative",
+                        "Set loky.worker.max-tasks to 0 (never recycle) or to the number of tasks after which a worker is replaced.");
+            }
+            this.maxTasks = maxTasks;
+        }
+
+        public Duration getStartupTimeout() {
+            return startupTimeout;
+        }
+
+        public void setStartupTimeout(Duration startupTimeout) {
+            this.startupTimeout = positive("loky.worker.startup-timeout", startupTimeout, "60s");
+        }
+
+        public List<String> getSources() {
+            return sources;
+        }
+
+        public void setSources(List<String> sources) {
+            this.sources = sources == null ? new ArrayList<>() : new ArrayList<>(sources);
+        }
+
+        public List<String> getProfiles() {
+            return profiles;
+        }
+
+        public void setProfiles(List<String> profiles) {
+            this.profiles = profiles == null ? new ArrayList<>() : new ArrayList<>(profiles);
+        }
+    }
+
+    /** Memory-leak protection of workers ({@code loky.memory.*}). */
+    public static class Memory {
+
+        /**
+         * Whether worker memory is watched: a worker whose retained memory grew past the threshold
+         * is recycled between tasks.
+         */
+        private boolean leakProtection = true;
+
+        /**
+         * Growth over a worker's reference memory (measured after its first task) that triggers a
+         * GC in the worker and, if the growth survives it, a graceful recycle. A bare number means
+         * megabytes.
+         */
+        @DataSizeUnit(DataUnit.MEGABYTES)
+        private DataSize leakThreshold = DataSize.ofMegabytes(100);
+
+        /**
+         * How often, at most, a worker's memory is checked (after a task).
+         */
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration checkInterval = Duration.ofSeconds(1);
+
+        public boolean isLeakProtection() {
+            return leakProtection;
+        }
+
+        public void setLeakProtection(boolean leakProtection) {
+            this.leakProtection = leakProtection;
+        }
+
+        public DataSize getLeakThreshold() {
+            return leakThreshold;
+        }
+
+        public void setLeakThreshold(DataSize leakThreshold) {
+            if (leakThreshold == null || leakThreshold.toBytes() <= 0) {
+                throw new InvalidLokyPropertyException("loky.memory.leak-threshold", leakThreshold, "it must be positive",
+                        "Set loky.memory.leak-threshold to a size such as 100MB, or set loky.memory.leak-protection=false to turn the protection off.");
+            }
+            this.leakThreshold = leakThreshold;
+        }
+
+        public Duration getCheckInterval() {
+            return checkInterval;
+        }
+
+        public void setCheckInterval(Duration checkInterval) {
+            this.checkInterval = positive("loky.memory.check-interval", checkInterval, "1s");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.loky.spring.autoconfigure;
+
+import dev.loky.PoolEventListener;
+import dev.loky.ProcessExecutor;
+import dev.loky.ProcessExecutors;
+import dev.loky.spring.LokyPoolCustomizer;
+import dev.loky.spring.LokyProperties;
+import dev.loky.spring.ProcessAsyncExceptionHandler;
+import dev.loky.spring.invocation.JsonMappers;
+import dev.loky.spring.invocation.LoggingProcessAsyncExceptionHandler;
+import dev.loky.spring.invocation.ProcessAsyncAnnotationBeanPostProcessor;
+import dev.loky.spring.invocation.ProcessAsyncInvoker;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.config.EmbeddedValueResolver;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.util.function.SingletonSupplier;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Auto-configuration of loky: a {@link ProcessExecutor} (a pool of worker JVMs, closed with the
+ * context) and the proxies that send {@link dev.loky.spring.ProcessAsync @ProcessAsync} calls to it.
+ *
+ * <p>Nothing is created when {@code loky.enabled=false} ({@code @ProcessAsync} methods then run
+ * inline) or in a loky worker JVM (whose slim context runs the calls, and nested calls inline).
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnClass(ProcessExecutor.class)
+@EnableConfigurationProperties(LokyProperties.class)
+@Import({LokyAutoConfiguration.PoolConfiguration.class, LokyAutoConfiguration.ProcessAsyncConfiguration.class})
+public final class LokyAutoConfiguration {
+
+    LokyAutoConfiguration() {
+    }
+
+    /** The pool. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnNotWorkerProcess
+    @ConditionalOnBooleanProperty(name = "loky.enabled", matchIfMissing = true)
+    static class PoolConfiguration {
+
+        @Bean(destroyMethod = "")
+        @ConditionalOnMissingBean
+        ProcessExecutor lokyProcessExecutor(LokyProperties properties, ConfigurableEnvironment environment,
+                ConfigurableListableBeanFactory beanFactory, ObjectProvider<ApplicationArguments> arguments,
+                ObjectProvider<PoolEventListener> listeners, ObjectProvider<LokyPoolCustomizer> customizers) {
+            ApplicationArguments applicationArguments = arguments.getIfAvailable();
+            LokyPoolConfigFactory factory = new LokyPoolConfigFactory(properties, environment, beanFactory,
+                    applicationArguments == null ? null : applicationArguments.getSourceArgs());
+            return ProcessExecutors.create(factory.create(listeners.orderedStream().toList(), customizers.orderedStream().toList()));
+        }
+
+        /** Closes the pool created above (not one the application defines itself). */
+        @Bean
+        @ConditionalOnBean(name = "lokyProcessExecutor")
+        ProcessExecutorCloser lokyProcessExecutorCloser(@Qualifier("lokyProcessExecutor") ProcessExecutor executor, LokyProperties properties) {
+            return new ProcessExecutorCloser(executor, properties.getShutdownTimeout());
+        }
+    }
+
+    /** The {@code @ProcessAsync} proxies. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnNotWorkerProcess
+    @ConditionalOnBooleanProperty(name = "loky.enabled", matchIfMissing = true)
+    static class ProcessAsyncConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        ProcessAsyncExceptionHandler lokyProcessAsyncExceptionHandler() {
+            return new LoggingProcessAsyncExceptionHandler();
+        }
+
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        static ProcessAsyncAnnotationBeanPostProcessor processAsyncAnnotationBeanPostProcessor(ConfigurableListableBeanFactory beanFactory,
+                ObjectProvider<ProcessExecutor> executor, ObjectProvider<JsonMapper> mapper, ObjectProvider<ProcessAsyncExceptionHandler> handler) {
+            return new ProcessAsyncAnnotationBeanPostProcessor(() -> new ProcessAsyncInvoker(
+                    SingletonSupplier.of(executor::getObject),
+                    SingletonSupplier.of(() -> mapper.getIfUnique(JsonMappers::fallback)),
+                    SingletonSupplier.of(handler::getObject),
+                    new EmbeddedValueResolver(beanFactory), beanFactory));
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.loky.spring.autoconfigure;
+
+import dev.loky.PoolConfig;
+import dev.loky.PoolEventListener;
+import dev.loky.StartMethod;
+import dev.loky.spring.LokyPoolCustomizer;
+import dev.loky.spring.LokyProperties;
+import dev.loky.spring.worker.WorkerContextInitializer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.util.ClassUtils;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Turns {@link LokyProperties} and the application around it into a {@link PoolConfig}. */
+final class LokyPoolConfigFactory {
+
+    private static final Log logger = LogFactory.getLog(LokyPoolConfigFactory.class);
+
+    private final LokyProperties properties;
+    private final ConfigurableEnvironment environment;
+    private final ListableBeanFactory beanFactory;
+    private final String[] arguments;
+
+    LokyPoolConfigFactory(LokyProperties properties, ConfigurableEnvironment environment, ListableBeanFactory beanFactory, String[] arguments) {
+        this.properties = properties;
+        this.environment = environment;
+        this.beanFactory = beanFactory;
+        this.arguments = arguments;
+    }
+
+    PoolConfig create(List<PoolEventListener> listeners, List<LokyPoolCustomizer> customizers) {
+        LokyProperties.Worker worker = properties.getWorker();
+        LokyProperties.Memory memory = properties.getMemory();
+        PoolConfig.Builder builder = PoolConfig.builder()
+                .name("loky")
+                .maxWorkers(properties.getMaxWorkers())
+                .idleTimeout(properties.getIdleTimeout())
+                .taskTimeout(properties.getTaskTimeout())
+                .prestart(properties.isPrestart())
+                .startMethod(properties.getStartMethod())
+                .workerMaxTasks(worker.getMaxTasks())
+                .startupTimeout(worker.getStartupTimeout())
+                .javaHome(worker.getJavaHome() == null ? null : worker.getJavaHome().toPath())
+                .memoryLeakProtection(memory.isLeakProtection())
+                .memoryLeakThresholdBytes(memory.getLeakThreshold().toBytes())
+                .memoryCheckInterval(memory.getCheckInterval());
+        List<String> jvmArgs = new ArrayList<>(worker.getJvmArgs());
+        if (properties.getStartMethod() == StartMethod.SPAWN) {
+            if (!jvmArgs.isEmpty() || worker.getJavaHome() != null) {
+                WorkerJvmCheck.check(worker.getJavaHome(), jvmArgs);
+            }
+            Optional<FatJarLaunch> fatJar = FatJarLaunch.detect();
+            if (fatJar.isPresent()) {
+                builder.classpath(fatJar.get().classpath()).mainClass(FatJarLaunch.LAUNCHER);
+                jvmArgs.add(FatJarLaunch.LOADER_MAIN_ARGUMENT);
+                logger.debug("Running from an executable jar: workers start " + FatJarLaunch.LAUNCHER + " on " + fatJar.get().classpath());
+            }
+            builder.initializer(WorkerContextInitializer.capture(environment, sources(), worker.getProfiles(), arguments));
+        }
+        builder.jvmArgs(jvmArgs);
+        listeners.forEach(builder::addListener);
+        customizers.forEach(customizer -> customizer.customize(builder));
+        return builder.build();
+    }
+
+    /** {@code loky.worker.sources}, or the application's {@code @SpringBootConfiguration} classes. */
+    List<String> sources() {
+        if (!properties.getWorker().getSources().isEmpty()) {
+            return properties.getWorker().getSources();
+        }
+        Set<String> sources = new LinkedHashSet<>();
+        for (String name : beanFactory.getBeanNamesForAnnotation(SpringBootConfiguration.class)) {
+            Class<?> type = beanFactory.getType(name, false);
+            if (type != null) {
+                sources.add(ClassUtils.getUserClass(type).getName());
+            }
+        }
+        if (sources.isEmpty()) {
+            logger.warn("No @SpringBootConfiguration class found and loky.worker.sources is empty: loky workers start without a "
+                    + "Spring context, so @ProcessAsync calls will fail in them. Set loky.worker.sources.");
+        }
+        return new ArrayList<>(sources);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.loky.spring.invocation;
+
+import dev.loky.spring.ProcessAsync;
+
+import org.springframework.aop.Advisor;
+import org.springframework.aop.Pointcut;
+import org.springframework.aop.framework.Advised;
+import org.springframework.aop.framework.AopInfrastructureBean;
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.aop.framework.ProxyProcessorSupport;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.aop.support.ComposablePointcut;
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+
+import java.lang.reflect.Proxy;
+import java.util.function.Supplier;
+
+/**
+ * Proxies beans that have {@link ProcessAsync} methods, in the style of Spring's
+ * {@code AsyncAnnotationBeanPostProcessor}: a bean that is already an AOP proxy gets the advisor
+ * first in its chain; any other bean is wrapped in a new (class-based) proxy. Every
+ * {@code @ProcessAsync} method of the bean's class is checked here, so an unsupported signature
+ * fails the application's startup.
+ */
+public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSupport implements BeanPostProcessor, DisposableBean {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Matches {@code @ProcessAsync} classes (every method) and {@code @ProcessAsync} methods. */
+    static final Pointcut POINTCUT = new ComposablePointcut(new AnnotationMatchingPointcut(ProcessAsync.class, true))
+            .union(new AnnotationMatchingPointcut(null, ProcessAsync.class, true));
+
+    private final transient Supplier<ProcessAsyncInvoker> invokerSupplier;
+    private transient volatile ProcessAsyncInvoker invoker;
+
+    /** @param invoker made on first use, since this post-processor is created before most beans */
+    public ProcessAsyncAnnotationBeanPostProcessor(Supplier<ProcessAsyncInvoker> invoker) {
+        this.invokerSupplier = invoker;
+        setProxyTargetClass(true);
+    }
+
+    @Override
+    public Object postProcessAfterInitialization(Object bean, String beanName) {
+        if (bean instanceof AopInfrastructureBean) {
+            return bean;
+        }
+        Class<?> targetClass = ClassUtils.getUserClass(AopUtils.getTargetClass(bean));
+        if (!AopUtils.canApply(POINTCUT, targetClass)) {
+            return bean;
+        }
+        boolean existingJdkProxy = bean instanceof Advised && Proxy.isProxyClass(bean.getClass());
+        boolean cglib = !existingJdkProxy;
+        ProcessAsyncInvoker invoker = invoker();
+        ReflectionUtils.doWithMethods(targetClass, method -> invoker.method(method, targetClass, cglib), ReflectionUtils.USER_DECLARED_METHODS);
+
+        Advisor advisor = new DefaultPointcutAdvisor(POINTCUT, new ProcessAsyncInterceptor(beanName, invoker, cglib));
+        if (bean instanceof Advised advised && !advised.isFrozen()) {
+            advised.addAdvisor(0, advisor);
+            return bean;
+        }
+        ProxyFactory factory = new ProxyFactory(bean);
+        factory.copyFrom(this);
+        factory.addAdvisor(advisor);
+        if (java.lang.reflect.Modifier.isFinal(targetClass.getModifiers())) {
+            evaluateProxyInterfaces(bean.getClass(), factory);
+        }
+        return factory.getProxy(getProxyClassLoader());
+    }
+
+    private ProcessAsyncInvoker invoker() {
+        ProcessAsyncInvoker current = invoker;
+        if (current == null) {
+            synchronized (this) {
+                current = invoker;
+                if (current == null) {
+                    current = invokerSupplier.get();
+                    invoker = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    /** The invoker, once a bean was proxied; {@code null} before. */
+    public ProcessAsyncInvoker getInvoker() {
+        return invoker;
+    }
+
+    @Override
+    public void destroy() {
+        ProcessAsyncInvoker current = invoker;
+        if (current != null) {
+            current.close();
+        }
+    }
+}

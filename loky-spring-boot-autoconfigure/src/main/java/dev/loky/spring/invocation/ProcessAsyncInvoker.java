@@ -1,0 +1,142 @@
+package dev.loky.spring.invocation;
+
+import dev.loky.LokyException;
+import dev.loky.ProcessExecutor;
+import dev.loky.StartMethod;
+import dev.loky.TaskSerializationException;
+import dev.loky.spring.ProcessAsyncExceptionHandler;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.util.StringValueResolver;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Makes {@code @ProcessAsync} calls from the caller's JVM: writes the arguments as JSON, submits a
+ * {@link ProcessAsyncCall} to the pool and hands the result back in the shape of the method's return
+ * type. Shared by every proxied bean of one application context.
+ */
+public class ProcessAsyncInvoker implements AutoCloseable {
+
+    private final Supplier<ProcessExecutor> executor;
+    private final Supplier<JsonMapper> mapper;
+    private final Supplier<ProcessAsyncExceptionHandler> exceptionHandler;
+    private final StringValueResolver resolver;
+    private final String inProcessKey;
+    private final Map<MethodKey, ProcessAsyncMethod> methods = new ConcurrentHashMap<>();
+    private final AtomicLong uncaughtFailures = new AtomicLong();
+
+    public ProcessAsyncInvoker(Supplier<ProcessExecutor> executor, Supplier<JsonMapper> mapper,
+            Supplier<ProcessAsyncExceptionHandler> exceptionHandler, StringValueResolver resolver, ListableBeanFactory beanFactory) {
+        this.executor = executor;
+        this.mapper = mapper;
+        this.exceptionHandler = exceptionHandler;
+        this.resolver = resolver;
+        this.inProcessKey = CallTargets.registerInProcess(new CallTarget(beanFactory, mapper));
+    }
+
+    /**
+     * The description of a {@code @ProcessAsync} method, checked and cached; {@code null} if the
+     * method is not one (e.g. {@code toString()} of a class annotated as a whole).
+     *
+     * @throws dev.loky.spring.InvalidProcessAsyncMethodException if its signature cannot work
+     */
+    public ProcessAsyncMethod method(Method method, Class<?> targetClass, boolean cglib) {
+        if (!ProcessAsyncMethod.isProcessAsync(method, targetClass)) {
+            return null;
+        }
+        return methods.computeIfAbsent(new MethodKey(method, targetClass), key -> ProcessAsyncMethod.analyze(method, targetClass, resolver, cglib));
+    }
+
+    /** Fire-and-forget calls that failed since the context started. */
+    public long uncaughtFailures() {
+        return uncaughtFailures.get();
+    }
+
+    /** Makes the call. */
+    public Object invoke(ProcessAsyncMethod method, String beanName, Object[] arguments) throws Throwable {
+        JsonMapper json = mapper.get();
+        byte[][] written = method.writeArguments(json, arguments, TaskSerializationException.Side.ARGUMENT_IN_PARENT);
+        ProcessExecutor pool = executor.get();
+        String key = pool.config().startMethod() == StartMethod.THREADS ? inProcessKey : null;
+        ProcessAsyncCall call = new ProcessAsyncCall(beanName, method.targetClass().getName(), method.method().getName(),
+                method.parameterTypeNames(), written, key);
+        CompletableFuture<byte[]> submitted = pool.submit(call, method.timeout());
+        switch (method.kind()) {
+            case VOID -> {
+                submitted.whenComplete((ignored, error) -> {
+                    if (error != null) {
+                        uncaughtFailures.incrementAndGet();
+                        exceptionHandler.get().handleException(Exceptions.unwrap(error), method.method(), arguments);
+                    }
+                });
+                return null;
+            }
+            case SYNC -> {
+                byte[] result;
+                try {
+                    result = submitted.get();
+                } catch (ExecutionException ex) {
+                    throw Exceptions.unwrap(ex);
+                } catch (InterruptedException ex) {
+                    submitted.cancel(true);
+                    Thread.currentThread().interrupt();
+                    throw new LokyException("Interrupted while waiting for @ProcessAsync method " + method.describe(), ex);
+                }
+                return method.readResult(json, result, TaskSerializationException.Side.RESULT_IN_PARENT);
+            }
+            default -> {
+                ResultFuture<Object> future = new ResultFuture<>(submitted);
+                submitted.whenComplete((result, error) -> {
+                    if (error != null) {
+                        future.completeExceptionally(Exceptions.unwrap(error));
+                        return;
+                    }
+                    try {
+                        future.complete(method.readResult(json, result, TaskSerializationException.Side.RESULT_IN_PARENT));
+                    } catch (RuntimeException ex) {
+                        future.completeExceptionally(ex);
+                    }
+                });
+                return future;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        CallTargets.unregisterInProcess(inProcessKey);
+    }
+
+    private record MethodKey(Method method, Class<?> targetClass) {
+    }
+
+    /** The caller's future: cancelling it cancels the task in the pool. */
+    static final class ResultFuture<T> extends CompletableFuture<T> {
+
+        private final CompletableFuture<?> task;
+
+        ResultFuture(CompletableFuture<?> task) {
+            this.task = task;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            task.cancel(mayInterruptIfRunning);
+            return cancelled;
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new CompletableFuture<>();
+        }
+    }
+}

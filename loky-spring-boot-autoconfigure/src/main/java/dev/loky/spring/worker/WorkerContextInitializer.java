@@ -1,0 +1,171 @@
+package dev.loky.spring.worker;
+
+import dev.loky.RemoteRunnable;
+import dev.loky.spring.invocation.CallTarget;
+import dev.loky.spring.invocation.CallTargets;
+import dev.loky.spring.invocation.JsonMappers;
+
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertySource;
+import org.springframework.util.ClassUtils;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.Serial;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Boots the slim Spring context of a worker JVM: the pool runs it once in each new worker, before
+ * the worker reports ready (if it throws, the worker fails to start with a
+ * {@link dev.loky.WorkerStartupException} carrying the worker's output).
+ *
+ * <p>The context: the configured sources (by default the application's
+ * {@code @SpringBootApplication} class), web application type NONE, lazy initialization, the
+ * parent's active profiles plus {@code loky-worker} and {@code loky.worker.profiles}, the parent's
+ * property sources in the parent's order and its command-line arguments; no runners, no
+ * scheduler, no pool. Jackson is warmed before the worker reports ready.
+ */
+public final class WorkerContextInitializer implements RemoteRunnable {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final List<String> sources;
+    private final List<String> profiles;
+    private final String[] arguments;
+    private final EnvironmentSnapshot environment;
+
+    public WorkerContextInitializer(List<String> sources, List<String> profiles, String[] arguments, EnvironmentSnapshot environment) {
+        this.sources = List.copyOf(sources);
+        this.profiles = List.copyOf(profiles);
+        this.arguments = arguments.clone();
+        this.environment = environment;
+    }
+
+    /**
+     * What a worker of this parent boots.
+     *
+     * @param sources configuration class names
+     * @param extraProfiles {@code loky.worker.profiles}
+     * @param arguments the parent's command-line arguments, or {@code null} if unknown
+     */
+    public static WorkerContextInitializer capture(ConfigurableEnvironment parent, List<String> sources, List<String> extraProfiles, String[] arguments) {
+        Set<String> profiles = new LinkedHashSet<>(List.of(parent.getActiveProfiles()));
+        profiles.addAll(extraProfiles);
+        profiles.add(LokyWorkerContext.PROFILE);
+        return new WorkerContextInitializer(sources, new ArrayList<>(profiles), arguments == null ? new String[0] : arguments,
+                EnvironmentSnapshot.capture(parent, arguments != null));
+    }
+
+    /** Properties that hold in every worker context, whatever the application's configuration says. */
+    public static Map<String, Object> forcedProperties() {
+        Map<String, Object> forced = new LinkedHashMap<>();
+        forced.put("spring.main.web-application-type", "none");
+        forced.put("spring.main.lazy-initialization", "true");
+        forced.put("spring.main.banner-mode", "off");
+        forced.put("spring.main.log-startup-info", "false");
+        forced.put("spring.main.keep-alive", "false");
+        forced.put("spring.jmx.enabled", "false");
+        forced.put("spring.application.admin.enabled", "false");
+        forced.put("spring.devtools.restart.enabled", "false");
+        forced.put("spring.devtools.livereload.enabled", "false");
+        forced.put("spring.docker.compose.enabled", "false");
+        forced.put("spring.output.ansi.enabled", "never");
+        return forced;
+    }
+
+    public List<String> sources() {
+        return sources;
+    }
+
+    public List<String> profiles() {
+        return profiles;
+    }
+
+    public String[] arguments() {
+        return arguments.clone();
+    }
+
+    public EnvironmentSnapshot environment() {
+        return environment;
+    }
+
+    @Override
+    public void run() {
+        if (sources.isEmpty()) {
+            return;
+        }
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = WorkerContextInitializer.class.getClassLoader();
+            Thread.currentThread().setContextClassLoader(loader);
+        }
+        Class<?>[] classes = new Class<?>[sources.size()];
+        for (int i = 0; i < classes.length; i++) {
+            try {
+                classes[i] = ClassUtils.forName(sources.get(i), loader);
+            } catch (ClassNotFoundException | LinkageError ex) {
+                throw new IllegalStateException("loky.worker.sources: cannot load " + sources.get(i) + " in the worker: " + ex, ex);
+            }
+        }
+        SpringApplication application = new SpringApplication(classes);
+        application.setMainApplicationClass(classes[0]);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        application.setLazyInitialization(true);
+        application.setBannerMode(Banner.Mode.OFF);
+        application.setLogStartupInfo(false);
+        application.setEnvironment(environment.toWorkerEnvironment(forcedProperties()));
+        application.setAdditionalProfiles(profiles.toArray(String[]::new));
+        application.addInitializers(context -> context.addBeanFactoryPostProcessor(new WorkerBeanDefinitionFilter()));
+        application.addListeners(new KeepWorkerSourceFirst());
+        ConfigurableApplicationContext context = application.run(arguments);
+
+        JsonMapper mapper = JsonMappers.of(context);
+        warm(mapper);
+        LokyWorkerContext.set(context);
+        CallTargets.setWorker(new CallTarget(context, () -> mapper));
+    }
+
+    /** Moves the forced worker settings above the command-line arguments, before they are bound. */
+    static final class KeepWorkerSourceFirst implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
+
+        @Override
+        public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+            MutablePropertySources sources = event.getEnvironment().getPropertySources();
+            PropertySource<?> forced = sources.remove(EnvironmentSnapshot.WORKER_SOURCE_NAME);
+            if (forced != null) {
+                sources.addFirst(forced);
+            }
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.LOWEST_PRECEDENCE;
+        }
+    }
+
+    private static void warm(JsonMapper mapper) {
+        Map<String, Object> sample = new LinkedHashMap<>();
+        sample.put("text", "warm");
+        sample.put("number", new BigDecimal("1.5"));
+        sample.put("list", List.of(1, 2L, 3.0));
+        sample.put("time", Instant.EPOCH);
+        sample.put("bytes", new byte[] {1, 2});
+        byte[] json = mapper.writeValueAsBytes(sample);
+        mapper.readValue(json, Map.class);
+    }
+}

@@ -1,0 +1,274 @@
+package dev.loky.spring.autoconfigure;
+
+import dev.loky.PoolConfig;
+import dev.loky.PoolEventListener;
+import dev.loky.ProcessExecutor;
+import dev.loky.ProcessExecutors;
+import dev.loky.StartMethod;
+import dev.loky.spring.InvalidLokyPropertyException;
+import dev.loky.spring.InvalidProcessAsyncMethodException;
+import dev.loky.spring.LokyPoolCustomizer;
+import dev.loky.spring.LokyProperties;
+import dev.loky.spring.ProcessAsync;
+import dev.loky.spring.ProcessAsyncExceptionHandler;
+import dev.loky.spring.invocation.ProcessAsyncAnnotationBeanPostProcessor;
+import dev.loky.spring.worker.LokyWorkerContext;
+import dev.loky.spring.worker.WorkerContextInitializer;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LokyAutoConfigurationTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(LokyAutoConfiguration.class, JacksonAutoConfiguration.class));
+
+    @Test
+    void createsPoolProxiesAndDefaults() {
+        runner.withUserConfiguration(ServiceConfig.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).hasSingleBean(ProcessExecutor.class);
+            assertThat(context).hasSingleBean(ProcessAsyncAnnotationBeanPostProcessor.class);
+            assertThat(context).hasSingleBean(ProcessAsyncExceptionHandler.class);
+            assertThat(context).hasSingleBean(ProcessExecutorCloser.class);
+            assertThat(AopUtils.isAopProxy(context.getBean(Service.class))).isTrue();
+            PoolConfig config = context.getBean(ProcessExecutor.class).config();
+            assertThat(config.maxWorkers()).isEqualTo(Runtime.getRuntime().availableProcessors());
+            assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(300));
+            assertThat(config.taskTimeout()).isNull();
+            assertThat(config.startMethod()).isEqualTo(StartMethod.SPAWN);
+            assertThat(config.prestart()).isFalse();
+            assertThat(config.workerMaxTasks()).isZero();
+            assertThat(config.startupTimeout()).isEqualTo(Duration.ofSeconds(60));
+            assertThat(config.memoryLeakProtection()).isTrue();
+            assertThat(config.memoryLeakThresholdBytes()).isEqualTo(100L * 1024 * 1024);
+            assertThat(config.memoryCheckInterval()).isEqualTo(Duration.ofSeconds(1));
+            assertThat(config.jvmArgs()).isEmpty();
+            assertThat(config.initializer()).isInstanceOf(WorkerContextInitializer.class);
+        });
+    }
+
+    @Test
+    void bindsEveryPropertyIntoThePoolConfig() {
+        runner.withPropertyValues("loky.max-workers=3", "loky.idle-timeout=45s", "loky.task-timeout=2m",
+                "loky.worker.max-tasks=7", "loky.worker.startup-timeout=9s", "loky.memory.leak-protection=false",
+                "loky.memory.leak-threshold=64MB", "loky.memory.check-interval=250ms", "loky.worker.jvm-args=-Xmx64m,-Dfoo=bar",
+                "loky.worker.sources=dev.loky.spring.autoconfigure.LokyAutoConfigurationTests$ServiceConfig",
+                "loky.worker.profiles=extra", "loky.shutdown-timeout=0s", "loky.worker.startup-cache=off").run(context -> {
+            assertThat(context).hasNotFailed();
+            LokyProperties properties = context.getBean(LokyProperties.class);
+            assertThat(properties.getWorker().getStartupCache()).isEqualTo(LokyProperties.StartupCache.OFF);
+            assertThat(properties.getShutdownTimeout()).isZero();
+            PoolConfig config = context.getBean(ProcessExecutor.class).config();
+            assertThat(config.maxWorkers()).isEqualTo(3);
+            assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(45));
+            assertThat(config.taskTimeout()).isEqualTo(Duration.ofMinutes(2));
+            assertThat(config.workerMaxTasks()).isEqualTo(7);
+            assertThat(config.startupTimeout()).isEqualTo(Duration.ofSeconds(9));
+            assertThat(config.memoryLeakProtection()).isFalse();
+            assertThat(config.memoryLeakThresholdBytes()).isEqualTo(DataSize.ofMegabytes(64).toBytes());
+            assertThat(config.memoryCheckInterval()).isEqualTo(Duration.ofMillis(250));
+            assertThat(config.jvmArgs()).containsExactly("-Xmx64m", "-Dfoo=bar");
+            WorkerContextInitializer initializer = (WorkerContextInitializer) config.initializer();
+            assertThat(initializer.sources()).containsExactly(ServiceConfig.class.getName());
+            assertThat(initializer.profiles()).containsExactly("extra", LokyWorkerContext.PROFILE);
+            context.getBean(ProcessExecutor.class).shutdownNow();
+        });
+    }
+
+    @Test
+    void bareNumbersAreSecondsAndMegabytes() {
+        runner.withPropertyValues("loky.idle-timeout=20", "loky.memory.leak-threshold=10", "loky.start-method=threads", "loky.prestart=true").run(context -> {
+            PoolConfig config = context.getBean(ProcessExecutor.class).config();
+            assertThat(config.prestart()).isTrue();
+            assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(20));
+            assertThat(config.memoryLeakThresholdBytes()).isEqualTo(10L * 1024 * 1024);
+        });
+    }
+
+    @Test
+    void threadsStartMethodHasNoWorkerContext() {
+        runner.withPropertyValues("loky.start-method=THREADS").run(context -> {
+            PoolConfig config = context.getBean(ProcessExecutor.class).config();
+            assertThat(config.startMethod()).isEqualTo(StartMethod.THREADS);
+            assertThat(config.initializer()).isNull();
+        });
+    }
+
+    @Test
+    void disabledCreatesNothingAndMethodsRunInline() {
+        runner.withUserConfiguration(ServiceConfig.class).withPropertyValues("loky.enabled=false").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(ProcessExecutor.class);
+            assertThat(context).doesNotHaveBean(ProcessAsyncAnnotationBeanPostProcessor.class);
+            assertThat(context).hasSingleBean(LokyProperties.class);
+            Service service = context.getBean(Service.class);
+            assertThat(AopUtils.isAopProxy(service)).isFalse();
+            assertThat(service.twice(21)).isEqualTo(42);
+        });
+    }
+
+    @Test
+    void inAWorkerProcessCreatesNoPoolAndNoProxies() {
+        String previous = System.getProperty(LokyWorkerContext.WORKER_PROPERTY);
+        System.setProperty(LokyWorkerContext.WORKER_PROPERTY, "true");
+        try {
+            runner.withUserConfiguration(ServiceConfig.class).withPropertyValues("loky.worker.jvm-args=-Xmx64m").run(context -> {
+                assertThat(context).hasNotFailed();
+                assertThat(context).doesNotHaveBean(ProcessExecutor.class);
+                assertThat(context).doesNotHaveBean(ProcessAsyncAnnotationBeanPostProcessor.class);
+                assertThat(AopUtils.isAopProxy(context.getBean(Service.class))).isFalse();
+                // the worker marker must not disturb binding of loky.worker.*
+                assertThat(context.getBean(LokyProperties.class).getWorker().getJvmArgs()).containsExactly("-Xmx64m");
+            });
+        } finally {
+            if (previous == null) {
+                System.clearProperty(LokyWorkerContext.WORKER_PROPERTY);
+            } else {
+                System.setProperty(LokyWorkerContext.WORKER_PROPERTY, previous);
+            }
+        }
+    }
+
+    @Test
+    void backsOffFromUserDefinedExecutorAndHandler() {
+        runner.withUserConfiguration(UserBeans.class).run(context -> {
+            assertThat(context).hasSingleBean(ProcessExecutor.class);
+            assertThat(context.getBean(ProcessExecutor.class)).isSameAs(context.getBean(UserBeans.class).executor);
+            assertThat(context).doesNotHaveBean(ProcessExecutorCloser.class);
+            assertThat(context.getBean(ProcessAsyncExceptionHandler.class)).isSameAs(UserBeans.HANDLER);
+        });
+    }
+
+    @Test
+    void appliesListenersAndCustomizers() {
+        PoolEventListener listener = new PoolEventListener() {
+        };
+        runner.withBean(PoolEventListener.class, () -> listener)
+                .withBean(LokyPoolCustomizer.class, () -> builder -> builder.name("custom"))
+                .run(context -> {
+                    PoolConfig config = context.getBean(ProcessExecutor.class).config();
+                    assertThat(config.listeners()).containsExactly(listener);
+                    assertThat(config.name()).isEqualTo("custom");
+                });
+    }
+
+    @Test
+    void backsOffWithoutLokyCore() {
+        runner.withClassLoader(new FilteredClassLoader(ProcessExecutor.class)).withUserConfiguration(ServiceConfig.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(ProcessExecutor.class);
+            assertThat(context).doesNotHaveBean(LokyProperties.class);
+        });
+    }
+
+    @Test
+    void worksWithoutSpringBootJackson() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LokyAutoConfiguration.class))
+                .withClassLoader(new FilteredClassLoader(JacksonAutoConfiguration.class))
+                .withUserConfiguration(ServiceConfig.class).withPropertyValues("loky.start-method=threads").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(Service.class).twice(4)).isEqualTo(8);
+                });
+    }
+
+    @Test
+    void invalidValuesFailStartupNamingTheProperty() {
+        Stream.of("loky.max-workers=0", "loky.idle-timeout=-1s", "loky.task-timeout=0s", "loky.worker.max-tasks=-1",
+                "loky.worker.startup-timeout=0s", "loky.memory.leak-threshold=0MB", "loky.memory.check-interval=-5s",
+                "loky.worker.java-home=/no/such/jdk", "loky.shutdown-timeout=-1s").forEach(assignment -> {
+            String property = assignment.substring(0, assignment.indexOf('='));
+            runner.withPropertyValues(assignment).run(context -> {
+                assertThat(context).hasFailed();
+                assertThat(context.getStartupFailure()).rootCause().isInstanceOf(InvalidLokyPropertyException.class)
+                        .hasMessageContaining(property);
+            });
+        });
+    }
+
+    @Test
+    void jvmArgumentTheWorkerJvmRejectsFailsStartup() {
+        runner.withPropertyValues("loky.worker.jvm-args=-XX:+NoSuchLokyOption").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().isInstanceOf(InvalidLokyPropertyException.class)
+                    .hasMessageContaining("loky.worker.jvm-args").hasMessageContaining("NoSuchLokyOption");
+        });
+    }
+
+    @Test
+    void unsupportedProcessAsyncSignatureFailsStartup() {
+        runner.withUserConfiguration(BadServiceConfig.class).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().isInstanceOf(InvalidProcessAsyncMethodException.class)
+                    .hasMessageContaining("lines(");
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ServiceConfig {
+
+        @Bean
+        Service service() {
+            return new Service();
+        }
+    }
+
+    public static class Service {
+
+        @ProcessAsync
+        public int twice(int value) {
+            return value * 2;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class BadServiceConfig {
+
+        @Bean
+        BadService badService() {
+            return new BadService();
+        }
+    }
+
+    public static class BadService {
+
+        @ProcessAsync
+        public Stream<String> lines(String text) {
+            return text.lines();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserBeans {
+
+        static final ProcessAsyncExceptionHandler HANDLER = (error, method, arguments) -> {
+        };
+
+        final ProcessExecutor executor = ProcessExecutors.create(PoolConfig.builder().startMethod(StartMethod.THREADS).maxWorkers(1).build());
+
+        @Bean(destroyMethod = "shutdownNow")
+        ProcessExecutor myExecutor() {
+            return executor;
+        }
+
+        @Bean
+        ProcessAsyncExceptionHandler myHandler() {
+            return HANDLER;
+        }
+    }
+
+}
