@@ -379,7 +379,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
         w.current = task;
         task.worker = w;
         if (task.timeout != null) {
-            task.timeoutCheck = timer.schedule(() -> onTimeout(w, task), task.timeout.toNanos(), TimeUnit.NANOSECONDS);
+            task.timeoutCheck = schedule(() -> onTimeout(w, task), task.timeout.toNanos());
         }
         after.add(() -> {
             byte[] payload = task.payload;
@@ -394,7 +394,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
         WorkerProcess w = new WorkerProcess(nextWorkerId++, replacing, config.memoryLeakProtection()
                 ? new LeakDetector(config.memoryLeakThresholdBytes(), config.memoryCheckInterval().toMillis()) : null);
         workers.add(w);
-        w.startupCheck = timer.schedule(() -> onStartupTimeout(w), config.startupTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        w.startupCheck = schedule(() -> onStartupTimeout(w), config.startupTimeout().toNanos());
         List<String> command = withStartupCache(w, WorkerCommand.build(config, maxWorkers, errorFileDir));
         after.add(() -> launch(w, command));
     }
@@ -480,7 +480,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
                 }
             }
             if (leak == null && w.leak != null && w.state != State.RETIRING && w.leak.residentCheckDue()) {
-                after.add(() -> timer.execute(() -> checkResidentMemory(w)));
+                after.add(() -> schedule(() -> checkResidentMemory(w), 0));
             }
             dispatch(after);
             if (state != PoolState.RUNNING && queue.isEmpty()) {
@@ -632,8 +632,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
             if (w.current == task) {
                 after.add(() -> w.send(FrameType.CANCEL, task.id, new byte[0]));
                 cancel(task.timeoutCheck);
-                w.cancelGrace = timer.schedule(() -> onCancelIgnored(w, task),
-                        config.cancelGracePeriod().toNanos(), TimeUnit.NANOSECONDS);
+                w.cancelGrace = schedule(() -> onCancelIgnored(w, task), config.cancelGracePeriod().toNanos());
             }
         });
     }
@@ -677,10 +676,10 @@ public final class ProcessPool extends AbstractProcessExecutor {
         }
         retryScheduled = true;
         long delay = Math.max(0, spawnNotBeforeNanos - System.nanoTime());
-        timer.schedule(() -> locked(after -> {
+        schedule(() -> locked(after -> {
             retryScheduled = false;
             dispatch(after);
-        }), delay, TimeUnit.NANOSECONDS);
+        }), delay);
     }
 
     // ------------------------------------------------------------------ helpers (under the lock)
@@ -692,7 +691,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
             after.add(w::kill);
         } else {
             after.add(() -> w.send(FrameType.SHUTDOWN, 0, new byte[0]));
-            timer.schedule(w::kill, RETIRE_KILL_AFTER_SECONDS, TimeUnit.SECONDS);
+            schedule(w::kill, TimeUnit.SECONDS.toNanos(RETIRE_KILL_AFTER_SECONDS));
         }
     }
 
@@ -746,6 +745,15 @@ public final class ProcessPool extends AbstractProcessExecutor {
             }
         }
         return n;
+    }
+
+    /** Runs {@code action} on the timer after {@code nanos}; nothing once the pool has terminated. */
+    private java.util.concurrent.ScheduledFuture<?> schedule(Runnable action, long nanos) {
+        try {
+            return timer.schedule(action, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null; // terminated: nothing left to time
+        }
     }
 
     private static void cancel(java.util.concurrent.ScheduledFuture<?> check) {
