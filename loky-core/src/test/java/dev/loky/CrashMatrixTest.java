@@ -185,6 +185,10 @@ class CrashMatrixTest {
 
         assertThat(e.exitCode()).isEqualTo(3);
         assertThat(e.getMessage()).contains("exit code 3");
+        assertThat(e.signal()).isNull();
+        String lastWords = "last words of " + e.pid() + ": exiting with 3";
+        assertThat(e.workerOutput()).as("the worker's stderr tail").contains(lastWords);
+        assertThat(e.getMessage()).contains(lastWords);
     }
 
     @Test
@@ -225,6 +229,47 @@ class CrashMatrixTest {
             assertThat(e.signal()).isNotNull();
             assertThat(e.getMessage()).contains("(" + e.signal() + ")");
         }
+    }
+
+    @Test
+    void segfaultReportsSigsegvAsTheSignal(@TempDir Path dir) {
+        // TerminatedWorkerException#signal() documents SIGSEGV as one of its values: a JVM that
+        // crashed on SIGSEGV exits through its fatal-error handler (exit code 1 with
+        // -XX:-CreateCoredumpOnCrash, 134 otherwise), so the signal has to come from the banner
+        TerminatedWorkerException e = failure(pool.submit(Tasks::segfault), TerminatedWorkerException.class);
+
+        assertThat(e.signal()).isEqualTo("SIGSEGV");
+        assertRunsNewTask(pool);
+    }
+
+    @Test
+    void tasksQueuedBehindACrashingTaskAllSucceed() {
+        List<CompletableFuture<Integer>> after = new java.util.ArrayList<>();
+        CompletableFuture<Object> crash = pool.submit(() -> Tasks.exit(5));
+        for (int i = 0; i < 20; i++) {
+            int n = i;
+            after.add(pool.submit(() -> n + 100));
+        }
+
+        TerminatedWorkerException e = failure(crash, TerminatedWorkerException.class);
+        assertThat(e.exitCode()).isEqualTo(5);
+        for (int i = 0; i < after.size(); i++) {
+            assertThat(value(after.get(i))).as("task %s submitted after the crashing one", i).isEqualTo(i + 100);
+        }
+        assertRunsNewTask(pool);
+    }
+
+    @Test
+    void repeatedCrashesAreNotMistakenForStartupFailures() {
+        long startupFailures = pool.snapshot().counters().startupFailures();
+        for (int i = 0; i < 4; i++) {
+            int code = 10 + i;
+            TerminatedWorkerException e = failure(pool.submit(() -> Tasks.exit(code)), TerminatedWorkerException.class);
+            assertThat(e.exitCode()).isEqualTo(code);
+            assertRunsNewTask(pool);
+        }
+        assertThat(pool.snapshot().counters().startupFailures()).isEqualTo(startupFailures);
+        assertThat(pool.snapshot().lastStartupError()).isNull();
     }
 
     @Test
@@ -277,6 +322,21 @@ class CrashMatrixTest {
 
         assertThat(value(future)).isGreaterThanOrEqualTo(tenMegabytes);
         assertThat(crashes(pool)).isEqualTo(crashesBefore);
+        assertRunsNewTask(pool);
+    }
+
+    @Test
+    void readingSystemInSeesAnEmptyStreamNotTheChannel() {
+        assertThat(value(pool.submit(Tasks::readStdin))).isEqualTo(-1);
+        assertRunsNewTask(pool);
+    }
+
+    @Test
+    void executeRunsARunnableAndReportsItsException() {
+        assertThat(value(pool.execute(() -> Tasks.pid()))).isNull();
+        IllegalStateException e = failure(pool.execute(() -> Tasks.throwIllegalState("from execute")),
+                IllegalStateException.class);
+        assertThat(e).hasMessage("from execute");
         assertRunsNewTask(pool);
     }
 

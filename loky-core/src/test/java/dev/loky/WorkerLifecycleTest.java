@@ -89,6 +89,15 @@ class WorkerLifecycleTest {
     }
 
     @Test
+    void prestartStartsEveryWorkerBeforeAnyTask() {
+        pool = ProcessExecutors.create(PoolConfig.builder().name("prestart").maxWorkers(2).prestart(true).build());
+
+        await("prestarted workers").atMost(Duration.ofSeconds(30)).until(() -> pool.snapshot().liveWorkers() == 2);
+        assertThat(pool.snapshot().counters().submitted()).isZero();
+        assertThat(pool.snapshot().workers()).allSatisfy(w -> assertThat(Pids.isAlive(w.pid())).isTrue());
+    }
+
+    @Test
     void workersMarkThemselvesWithTheLokyWorkerProperty() {
         pool = ProcessExecutors.create(PoolConfig.builder().name("marker").maxWorkers(1).build());
 

@@ -126,6 +126,8 @@ public final class Tasks {
     }
 
     public static <T> T exit(int code) {
+        System.err.println("last words of " + pid() + ": exiting with " + code);
+        System.err.flush();
         System.exit(code);
         throw new AssertionError("System.exit returned");
     }
@@ -197,6 +199,62 @@ public final class Tasks {
         PrintStream ps = new PrintStream(fd1, true, StandardCharsets.UTF_8);
         ps.println("more raw text on fd 1");
         return bytes;
+    }
+
+    /** Reads {@code System.in}: in a worker it must be empty, never the parent's channel. */
+    public static int readStdin() throws IOException {
+        return System.in.read(new byte[1024]);
+    }
+
+    /** A linked chain {@code depth} objects deep, for the deserialization filter's depth limit. */
+    public static Node chain(int depth) {
+        Node head = null;
+        for (int i = 0; i < depth; i++) {
+            head = new Node(head);
+        }
+        return head;
+    }
+
+    public static final class Node implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Node next;
+
+        public Node(Node next) {
+            this.next = next;
+        }
+
+        public int length() {
+            int n = 0;
+            for (Node x = this; x != null; x = x.next) {
+                n++;
+            }
+            return n;
+        }
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    private static final List<byte[]> RETAINED = new ArrayList<>();
+
+    /** Retains {@code mebibytes} more MiB in this JVM for good: a leak. Returns the pid. */
+    public static synchronized long leak(int mebibytes) {
+        for (int i = 0; i < mebibytes; i++) {
+            byte[] block = new byte[1 << 20];
+            block[i % block.length] = 1;
+            RETAINED.add(block);
+        }
+        return pid();
+    }
+
+    /** Allocates {@code mebibytes} MiB of garbage and keeps none of it. Returns the pid. */
+    public static long garbage(int mebibytes) {
+        long sum = 0;
+        for (int i = 0; i < mebibytes; i++) {
+            byte[] block = new byte[1 << 20];
+            block[i % block.length] = (byte) i;
+            sum += block[i % block.length];
+        }
+        return sum == Long.MIN_VALUE ? -1 : pid();
     }
 
     public static long crc32(byte[] data) {
