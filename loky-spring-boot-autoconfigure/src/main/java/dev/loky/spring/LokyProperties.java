@@ -183,14 +183,15 @@ public class LokyProperties {
         private File javaHome;
 
         /**
-         * Startup cache for faster worker start: 'auto' uses a dynamic CDS archive (JDK 17–24) or
-         * the AOT cache (JDK 25+) where the pool supports it; 'off' disables it.
+         * Startup cache for faster worker start: 'auto' records a dynamic CDS archive (JDK 17–24)
+         * or an AOT cache (JDK 25+) from the first worker and starts later workers from it (used
+         * when the classpath holds jars only, e.g. an extracted Spring Boot jar); 'off' disables it.
          */
         private StartupCache startupCache = StartupCache.AUTO;
 
         /**
-         * Directory for startup caches, keyed by JDK and classpath. Defaults to a 'loky' directory
-         * under java.io.tmpdir.
+         * Directory for startup caches; a cache file is keyed by JDK, classpath, main class and JVM
+         * arguments. Defaults to 'loky-cache' under java.io.tmpdir.
          */
         private File cacheDir;
 

@@ -14,6 +14,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.util.ClassUtils;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,11 +66,18 @@ final class LokyPoolConfigFactory {
                 logger.debug("Running from an executable jar: workers start " + FatJarLaunch.LAUNCHER + " on " + fatJar.get().classpath());
             }
             builder.initializer(WorkerContextInitializer.capture(environment, sources(), worker.getProfiles(), arguments));
+            if (worker.getStartupCache() == LokyProperties.StartupCache.AUTO) {
+                builder.startupCacheDir(cacheDir(worker));
+            }
         }
         builder.jvmArgs(jvmArgs);
         listeners.forEach(builder::addListener);
         customizers.forEach(customizer -> customizer.customize(builder));
         return builder.build();
+    }
+
+    static Path cacheDir(LokyProperties.Worker worker) {
+        return worker.getCacheDir() != null ? worker.getCacheDir().toPath() : Path.of(System.getProperty("java.io.tmpdir"), "loky-cache");
     }
 
     /** {@code loky.worker.sources}, or the application's {@code @SpringBootConfiguration} classes. */

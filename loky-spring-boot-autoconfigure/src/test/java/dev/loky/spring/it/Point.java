@@ -1,0 +1,4 @@
+package dev.loky.spring.it;
+
+public record Point(int x, int y) {
+}
