@@ -90,16 +90,23 @@ class SerializationTest {
 
     @Test
     void theFilterRejectsAGraphTooDeep() throws Exception {
-        Tasks.Node tooDeep = Tasks.chain((int) DeserializationFilter.MAX_DEPTH + 100);
-        byte[] bytes = JavaTaskSerializer.INSTANCE.serialize(tooDeep);
+        // Java serialization recurses per nesting level: a graph this deep needs a big stack on
+        // both sides, otherwise StackOverflowError comes before the filter's depth limit
+        Object rejection = onBigStack(() -> {
+            byte[] bytes = JavaTaskSerializer.INSTANCE.serialize(Tasks.chain((int) DeserializationFilter.MAX_DEPTH + 100));
+            try {
+                JavaTaskSerializer.INSTANCE.deserialize(bytes, SerializationTest.class.getClassLoader());
+                return "read without rejection";
+            } catch (InvalidClassException e) {
+                return e;
+            }
+        });
+        assertThat(rejection).isInstanceOf(InvalidClassException.class);
+        assertThat(((Exception) rejection).getMessage()).contains("REJECTED");
 
-        assertThatThrownBy(() -> JavaTaskSerializer.INSTANCE.deserialize(bytes, getClass().getClassLoader()))
-                .isInstanceOf(InvalidClassException.class)
-                .hasMessageContaining("REJECTED");
-
-        Tasks.Node fine = Tasks.chain(500);
-        Object back = JavaTaskSerializer.INSTANCE.deserialize(JavaTaskSerializer.INSTANCE.serialize(fine), getClass().getClassLoader());
-        assertThat(((Tasks.Node) back).length()).isEqualTo(500);
+        Object fine = onBigStack(() -> JavaTaskSerializer.INSTANCE.deserialize(
+                JavaTaskSerializer.INSTANCE.serialize(Tasks.chain(1_500)), SerializationTest.class.getClassLoader()));
+        assertThat(((Tasks.Node) fine).length()).isEqualTo(1_500);
     }
 
     @Test
@@ -117,20 +124,41 @@ class SerializationTest {
     }
 
     @Test
-    void tooDeepArgumentsAndResultsAreTaskSerializationExceptions() {
+    void argumentsAndResultsTooDeepToReadAreTaskSerializationExceptionsAndKeepTheWorker() throws Exception {
         try (ProcessExecutor pool = ProcessExecutors.create(PoolConfig.builder().name("filter").maxWorkers(1).build())) {
+            long pid = value(pool.submit(Tasks::pid));
             int depth = (int) DeserializationFilter.MAX_DEPTH + 100;
-            Tasks.Node tooDeep = Tasks.chain(depth);
+            Tasks.Node tooDeep = onBigStack(() -> Tasks.chain(depth));
 
-            TaskSerializationException in = failure(pool.submit(() -> tooDeep.length()), TaskSerializationException.class);
-            assertThat(in.side()).isEqualTo(TaskSerializationException.Side.ARGUMENT_IN_WORKER);
-            assertThat(chain(in)).contains("REJECTED");
+            // serialized on a big stack in the parent; the worker must refuse it (filter or stack),
+            // as a TaskSerializationException, and survive
+            java.util.concurrent.CompletableFuture<Integer> in = onBigStack(() -> pool.submit(() -> tooDeep.length()));
+            TaskSerializationException inError = failure(in, TaskSerializationException.class);
+            assertThat(inError.side()).isEqualTo(TaskSerializationException.Side.ARGUMENT_IN_WORKER);
+            assertThat(value(pool.submit(Tasks::pid))).as("the worker is kept").isEqualTo(pid);
 
-            TaskSerializationException out = failure(pool.submit(() -> Tasks.chain(depth)), TaskSerializationException.class);
-            assertThat(out.side()).isEqualTo(TaskSerializationException.Side.RESULT_IN_PARENT);
-            assertThat(chain(out)).contains("REJECTED");
+            // a result that deep cannot travel either: it fails in the worker (stack) or in the parent (filter)
+            TaskSerializationException outError = failure(pool.submit(() -> Tasks.chain(depth)), TaskSerializationException.class);
+            assertThat(outError.side()).isIn(TaskSerializationException.Side.RESULT_IN_WORKER,
+                    TaskSerializationException.Side.RESULT_IN_PARENT);
+            assertThat(value(pool.submit(Tasks::pid))).as("the worker is kept").isEqualTo(pid);
+            assertThat(pool.snapshot().counters().crashes()).isZero();
 
             PoolChecks.assertRunsNewTask(pool);
         }
+    }
+
+    /** Runs on a thread with a 512 MiB stack. */
+    static <T> T onBigStack(java.util.concurrent.Callable<T> work) throws Exception {
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(null, () -> {
+            try {
+                result.complete(work.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "big-stack", 512L << 20);
+        t.start();
+        return result.get(60, java.util.concurrent.TimeUnit.SECONDS);
     }
 }
