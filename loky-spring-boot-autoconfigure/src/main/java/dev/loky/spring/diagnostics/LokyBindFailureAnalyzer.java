@@ -29,9 +29,17 @@ class LokyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> imp
         }
         Object value = cause.getProperty() == null ? null : cause.getProperty().getValue();
         String origin = cause.getProperty() != null && cause.getProperty().getOrigin() != null ? " (set in " + cause.getProperty().getOrigin() + ")" : "";
-        String reason = rootCauseMessage(cause);
+        String reason = switch (name) {
+            case "loky.start-method" -> "it is not one of: " + values(StartMethod.values());
+            case "loky.worker.startup-cache" -> "it is not one of: " + values(LokyProperties.StartupCache.values());
+            default -> rootCauseMessage(cause);
+        };
         String action = action(name);
         return new FailureAnalysis("Invalid value '" + value + "' for property '" + name + "'" + origin + ":\n\n    " + reason, action, cause);
+    }
+
+    private static String values(Enum<?>[] values) {
+        return Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
     }
 
     private static String rootCauseMessage(Throwable error) {
