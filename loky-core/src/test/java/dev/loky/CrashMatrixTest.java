@@ -232,6 +232,24 @@ class CrashMatrixTest {
     }
 
     @Test
+    void sigkillOfAnIdleWorkerFailsNothingAndTheWorkerIsReplaced() {
+        Set<Long> workers = runOnWorkers(pool, 2);
+        long failedBefore = pool.snapshot().counters().failed();
+        long crashesBefore = crashes(pool);
+        long victim = workers.iterator().next();
+
+        Pids.kill9(victim);
+
+        Pids.awaitGone(victim);
+        org.awaitility.Awaitility.await("the idle worker's death to be seen").atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> crashes(pool) > crashesBefore);
+        Set<Long> after = runOnWorkers(pool, 2);
+        assertThat(after).doesNotContain(victim);
+        assertThat(pool.snapshot().counters().failed()).isEqualTo(failedBefore);
+        assertRunsNewTask(pool);
+    }
+
+    @Test
     void segfaultReportsSigsegvAsTheSignal(@TempDir Path dir) {
         // TerminatedWorkerException#signal() documents SIGSEGV as one of its values: a JVM that
         // crashed on SIGSEGV exits through its fatal-error handler (exit code 1 with
