@@ -3,6 +3,7 @@ package dev.loky.spring.autoconfigure;
 import dev.loky.PoolConfig;
 import dev.loky.PoolEventListener;
 import dev.loky.StartMethod;
+import dev.loky.spring.InvalidLokyPropertyException;
 import dev.loky.spring.LokyPoolCustomizer;
 import dev.loky.spring.LokyProperties;
 import dev.loky.spring.worker.WorkerContextInitializer;
@@ -10,6 +11,7 @@ import dev.loky.spring.worker.WorkerContextInitializer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.util.ClassUtils;
@@ -83,7 +85,15 @@ final class LokyPoolConfigFactory {
     /** {@code loky.worker.sources}, or the application's {@code @SpringBootConfiguration} classes. */
     List<String> sources() {
         if (!properties.getWorker().getSources().isEmpty()) {
-            return properties.getWorker().getSources();
+            List<String> configured = properties.getWorker().getSources();
+            for (int i = 0; i < configured.size(); i++) {
+                if (!ClassUtils.isPresent(configured.get(i), beanFactory instanceof ConfigurableListableBeanFactory c ? c.getBeanClassLoader() : null)) {
+                    throw new InvalidLokyPropertyException("loky.worker.sources[" + i + "]", configured.get(i), "no such class on the classpath",
+                            "Set loky.worker.sources to fully qualified names of configuration classes (e.g. your @SpringBootApplication "
+                                    + "class), or remove it to use the application's @SpringBootConfiguration class.");
+                }
+            }
+            return configured;
         }
         Set<String> sources = new LinkedHashSet<>();
         for (String name : beanFactory.getBeanNamesForAnnotation(SpringBootConfiguration.class)) {

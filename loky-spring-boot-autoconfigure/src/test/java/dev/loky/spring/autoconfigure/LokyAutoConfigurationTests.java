@@ -190,7 +190,7 @@ class LokyAutoConfigurationTests {
     void invalidValuesFailStartupNamingTheProperty() {
         Stream.of("loky.max-workers=0", "loky.idle-timeout=-1s", "loky.task-timeout=0s", "loky.worker.max-tasks=-1",
                 "loky.worker.startup-timeout=0s", "loky.memory.leak-threshold=0MB", "loky.memory.check-interval=-5s",
-                "loky.worker.java-home=/no/such/jdk", "loky.shutdown-timeout=-1s").forEach(assignment -> {
+                "loky.worker.java-home=/no/such/jdk", "loky.worker.sources=com.example.NoSuchApplication", "loky.shutdown-timeout=-1s").forEach(assignment -> {
             String property = assignment.substring(0, assignment.indexOf('='));
             runner.withPropertyValues(assignment).run(context -> {
                 assertThat(context).hasFailed();
@@ -216,6 +216,40 @@ class LokyAutoConfigurationTests {
             assertThat(context.getStartupFailure()).rootCause().isInstanceOf(InvalidProcessAsyncMethodException.class)
                     .hasMessageContaining("lines(");
         });
+    }
+
+    @Test
+    void unresolvableTypeVariableFailsStartup() {
+        runner.withBean("rawRepository", GenericService.class, GenericService::new).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().isInstanceOf(InvalidProcessAsyncMethodException.class)
+                    .hasMessageContaining("echo(").hasMessageContaining("cannot be resolved");
+        });
+    }
+
+    @Test
+    void privateAnnotatedMethodFailsStartup() {
+        runner.withBean(PrivateService.class, PrivateService::new).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().isInstanceOf(InvalidProcessAsyncMethodException.class)
+                    .hasMessageContaining("private method");
+        });
+    }
+
+    public static class GenericService<T> {
+
+        @ProcessAsync
+        public T echo(T value) {
+            return value;
+        }
+    }
+
+    public static class PrivateService {
+
+        @ProcessAsync
+        private String hidden() {
+            return "hidden";
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
