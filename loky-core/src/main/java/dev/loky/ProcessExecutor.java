@@ -56,8 +56,10 @@ public interface ProcessExecutor extends AutoCloseable {
     /**
      * A lazy, ordered stream of results. Items are read from {@code items} only as chunks are sent,
      * with a bounded number of chunks in flight, so a huge or endless input is never held at once.
-     * An item's exception is thrown by the stream when its result is reached. Closing the stream
-     * cancels what is still in flight.
+     * An item's exception fails its chunk (a chunk is one task in a worker, as in Python's
+     * {@code Pool.imap}): the stream throws it, with its original type, where that chunk's results
+     * would begin; use {@link MapOptions#chunkSize(int) chunkSize(1)} for per-item granularity.
+     * Closing the stream cancels what is still in flight.
      */
     <T, R> Stream<R> imap(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options);
 

@@ -124,7 +124,7 @@ class MapTest {
     }
 
     @Test
-    void anItemsExceptionSurfacesFromImapWhenItsResultIsReached() {
+    void anItemsExceptionSurfacesFromImapWhenItsChunkIsReached() {
         List<Integer> before = new ArrayList<>();
         try (Stream<Integer> results = pool.imap(MapTest::failOn537, TEN_THOUSAND.subList(0, 1_000),
                 MapOptions.defaults().chunkSize(10))) {
@@ -132,7 +132,9 @@ class MapTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("bad item 537");
         }
-        assertThat(before).isEqualTo(TEN_THOUSAND.subList(0, 537));
+        // The failing item fails its chunk (items 530..539), as in Python's Pool.imap: every result
+        // before that chunk arrives, in order, and none after it.
+        assertThat(before).isEqualTo(TEN_THOUSAND.subList(0, 530));
         assertRunsNewTask(pool);
     }
 

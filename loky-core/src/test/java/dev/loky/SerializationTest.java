@@ -105,8 +105,8 @@ class SerializationTest {
         assertThat(((Exception) rejection).getMessage()).contains("REJECTED");
 
         Object fine = onBigStack(() -> JavaTaskSerializer.INSTANCE.deserialize(
-                JavaTaskSerializer.INSTANCE.serialize(Tasks.chain(1_500)), SerializationTest.class.getClassLoader()));
-        assertThat(((Tasks.Node) fine).length()).isEqualTo(1_500);
+                JavaTaskSerializer.INSTANCE.serialize(Tasks.chain(900)), SerializationTest.class.getClassLoader()));
+        assertThat(((Tasks.Node) fine).length()).isEqualTo(900);
     }
 
     @Test

@@ -18,6 +18,24 @@ final class ExitStatus {
         return signal > 0 && signal < 65 ? "signal " + signal : null;
     }
 
+    /** "# SIGSEGV (0xb) at pc=..." in a HotSpot fatal-error banner. */
+    private static final java.util.regex.Pattern FATAL_SIGNAL =
+            java.util.regex.Pattern.compile("^#\\s+(SIG[A-Z]+) \\(0x[0-9a-fA-F]+\\)", java.util.regex.Pattern.MULTILINE);
+
+    /**
+     * The signal that ended a worker: the one a HotSpot fatal-error banner in its output names (such
+     * a JVM exits with 1, or 134 after its own abort), else the exit code's.
+     */
+    static String signalName(int exitCode, String output) {
+        if (output != null) {
+            java.util.regex.Matcher m = FATAL_SIGNAL.matcher(output);
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        return signalName(exitCode);
+    }
+
     /** E.g. {@code "exit code 137 (SIGKILL)"} or {@code "exit code 3"}. */
     static String describe(int exitCode) {
         if (exitCode == -1) {

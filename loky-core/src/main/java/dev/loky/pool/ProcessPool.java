@@ -931,10 +931,15 @@ public final class ProcessPool extends AbstractProcessExecutor {
     }
 
     private TerminatedWorkerException terminated(WorkerProcess w, int exitCode, PoolTask<?> task, String output) {
-        String message = w.name() + " died with " + ExitStatus.describe(exitCode) + " while running " + task
+        String signal = ExitStatus.signalName(exitCode, output);
+        String status = ExitStatus.describe(exitCode);
+        if (signal != null && !status.contains(signal)) {
+            status += " after a fatal " + signal + " in the JVM";
+        }
+        String message = w.name() + " died with " + status + " while running " + task
                 + "; only this task failed and the worker is being replaced."
                 + (output.isBlank() ? "" : " Last output of the worker:\n" + output);
-        return new TerminatedWorkerException(message, w.pid, exitCode, ExitStatus.signalName(exitCode), output);
+        return new TerminatedWorkerException(message, w.pid, exitCode, signal, output);
     }
 
     private WorkerStartupException startupFailure(WorkerProcess w, int exitCode, String output, boolean timedOut) {

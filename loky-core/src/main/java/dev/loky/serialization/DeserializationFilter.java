@@ -13,8 +13,11 @@ public final class DeserializationFilter implements ObjectInputFilter {
 
     /** Largest serialized message accepted: 1 GiB. */
     public static final long MAX_BYTES = 1L << 30;
-    /** Deepest nesting accepted. */
-    public static final long MAX_DEPTH = 2_000;
+    /**
+     * Deepest nesting accepted. Java serialization recurses per level, so graphs much deeper than
+     * this overflow an ordinary thread stack anyway.
+     */
+    public static final long MAX_DEPTH = 1_000;
     /** Most object references accepted in one message. */
     public static final long MAX_REFERENCES = 50_000_000;
 
