@@ -151,6 +151,51 @@ class ProcessAsyncThreadsTests {
         });
     }
 
+    @Test
+    void joinsAnExistingProxyAndItsOtherAdviceStillApplies() {
+        runner.withUserConfiguration(CachingConfig.class).run(context -> {
+            CachedSquares squares = context.getBean(CachedSquares.class);
+            assertThat(AopUtils.isCglibProxy(squares)).isTrue();
+            assertThat(((org.springframework.aop.framework.Advised) squares).getAdvisors()[0].getAdvice())
+                    .isInstanceOf(ProcessAsyncInterceptor.class);
+            assertThat(squares.square(3)).isEqualTo(9);
+            assertThat(squares.square(3)).isEqualTo(9);
+            assertThat(squares.square(4)).isEqualTo(16);
+            assertThat(CachedSquares.CALLS.get()).isEqualTo(2);
+            assertThat(CachedSquares.THREAD.get()).isNotEqualTo(Thread.currentThread().getName());
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @org.springframework.cache.annotation.EnableCaching
+    static class CachingConfig {
+
+        @Bean
+        CachedSquares cachedSquares() {
+            CachedSquares.CALLS.set(0);
+            return new CachedSquares();
+        }
+
+        @Bean
+        org.springframework.cache.CacheManager cacheManager() {
+            return new org.springframework.cache.concurrent.ConcurrentMapCacheManager("squares");
+        }
+    }
+
+    public static class CachedSquares {
+
+        static final java.util.concurrent.atomic.AtomicInteger CALLS = new java.util.concurrent.atomic.AtomicInteger();
+        static final java.util.concurrent.atomic.AtomicReference<String> THREAD = new java.util.concurrent.atomic.AtomicReference<>();
+
+        @ProcessAsync
+        @org.springframework.cache.annotation.Cacheable("squares")
+        public int square(int value) {
+            CALLS.incrementAndGet();
+            THREAD.set(Thread.currentThread().getName());
+            return value * value;
+        }
+    }
+
     record Point(int x, int y) {
     }
 
