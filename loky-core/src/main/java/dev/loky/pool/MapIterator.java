@@ -36,8 +36,8 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
     private final long total;
     private final AtomicLong done = new AtomicLong();
 
-    private final ArrayDeque<CompletableFuture<Object[]>> inFlight = new ArrayDeque<>();
-    private final LinkedBlockingQueue<CompletableFuture<Object[]>> completed = new LinkedBlockingQueue<>();
+    private final ArrayDeque<CompletableFuture<PackedValues>> inFlight = new ArrayDeque<>();
+    private final LinkedBlockingQueue<CompletableFuture<PackedValues>> completed = new LinkedBlockingQueue<>();
     private Object[] current;
     private int position;
     private boolean closed;
@@ -102,7 +102,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
                 items.add(input.next());
             }
             MapChunk<T, R> chunk = new MapChunk<>(function, items.toArray());
-            CompletableFuture<Object[]> future = executor.submit(chunk, options.taskTimeout());
+            CompletableFuture<PackedValues> future = executor.submit(chunk, options.taskTimeout());
             int size = chunk.size();
             inFlight.add(future);
             future.whenComplete((result, error) -> {
@@ -118,7 +118,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
         }
     }
 
-    private CompletableFuture<Object[]> awaitChunk() {
+    private CompletableFuture<PackedValues> awaitChunk() {
         if (ordered) {
             return inFlight.peekFirst();
         }
@@ -131,9 +131,9 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
         }
     }
 
-    private Object[] next(CompletableFuture<Object[]> chunk) {
+    private Object[] next(CompletableFuture<PackedValues> chunk) {
         try {
-            Object[] result = chunk.get();
+            Object[] result = chunk.get().unpack();
             inFlight.remove(chunk);
             return result;
         } catch (InterruptedException e) {
@@ -164,7 +164,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (CompletableFuture<Object[]> future : inFlight) {
+        for (CompletableFuture<PackedValues> future : inFlight) {
             future.cancel(true);
         }
         inFlight.clear();

@@ -67,6 +67,10 @@ public final class ProcessPool extends AbstractProcessExecutor {
 
     private static final long RETIRE_KILL_AFTER_SECONDS = 10;
     private static final long MAX_BACKOFF_MILLIS = 10_000;
+    /** Tasks shorter than this on average are sent ahead to busy workers. */
+    private static final long PREFETCH_BELOW_NANOS = 1_000_000;
+    /** At most this many tasks are in flight on one worker. */
+    private static final int PREFETCH_DEPTH = 8;
 
     private enum PoolState { RUNNING, SHUTTING_DOWN, TERMINATED }
 
@@ -87,6 +91,8 @@ public final class ProcessPool extends AbstractProcessExecutor {
     private final ArrayDeque<PoolTask<?>> queue = new ArrayDeque<>();
     private final List<WorkerProcess> workers = new ArrayList<>();
     private int nextWorkerId = 1;
+    /** Mean run time of recent tasks (exponentially weighted), 0 until one finished. */
+    private long meanTaskNanos;
     private int consecutiveStartupFailures;
     private long spawnNotBeforeNanos;
     private boolean retryScheduled;
@@ -204,9 +210,9 @@ public final class ProcessPool extends AbstractProcessExecutor {
                     if (excess <= 0) {
                         break;
                     }
-                    if (w.state == s && !w.retireAfterTask) {
+                    if (w.state == s && w.pendingRetirement == null) {
                         if (s == State.BUSY) {
-                            w.retireAfterTask = true;
+                            w.pendingRetirement = Retirement.RESIZE;
                         } else {
                             retire(w, s == State.STARTING ? Retirement.KILLED : Retirement.RESIZE, after);
                         }
@@ -233,6 +239,9 @@ public final class ProcessPool extends AbstractProcessExecutor {
             poolState = state.name();
             max = maxWorkers;
             queued = queue.size();
+            for (WorkerProcess w : workers) {
+                queued += Math.max(0, w.inFlight.size() - 1); // sent ahead, not started
+            }
             startupError = lastStartupError == null ? null : lastStartupError.getMessage();
             Map<String, Long> restartCounts = new LinkedHashMap<>();
             restarts.forEach((reason, n) -> restartCounts.put(reason.tag(), n));
@@ -241,7 +250,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
             long now = System.nanoTime();
             for (WorkerProcess w : seen) {
                 entries.add(new PoolSnapshot.Worker(w.id, w.pid, w.state.name(),
-                        w.current == null ? null : w.current.toString(), w.tasksDone, -1, w.heapUsedBytes,
+                        w.inFlight.isEmpty() ? null : w.inFlight.peek().toString(), w.tasksDone, -1, w.heapUsedBytes,
                         Duration.ofNanos(now - w.createdNanos), w.replacing == null ? null : w.replacing.tag()));
             }
         } finally {
@@ -285,10 +294,8 @@ public final class ProcessPool extends AbstractProcessExecutor {
             List<PoolTask<?>> pending = new ArrayList<>(queue);
             queue.clear();
             for (WorkerProcess w : workers) {
-                if (w.current != null) {
-                    pending.add(w.current);
-                    w.current = null;
-                }
+                pending.addAll(w.inFlight);
+                w.inFlight.clear();
                 if (w.state != State.DEAD) {
                     w.state = State.RETIRING;
                     w.retirement = Retirement.KILLED;
@@ -372,22 +379,72 @@ public final class ProcessPool extends AbstractProcessExecutor {
             spawn(null, after);
             starting++;
         }
+        prefetch(after);
+    }
+
+    /**
+     * When tasks are short (their mean run time under {@link #PREFETCH_BELOW_NANOS}), a busy worker
+     * gets a few queued tasks ahead, so it never waits a round trip between them. Long tasks are
+     * never sent ahead: they would wait behind another while a worker may fall idle.
+     */
+    private void prefetch(List<Runnable> after) {
+        if (queue.isEmpty() || meanTaskNanos == 0 || meanTaskNanos > PREFETCH_BELOW_NANOS) {
+            return;
+        }
+        while (!queue.isEmpty()) {
+            WorkerProcess target = null;
+            for (WorkerProcess w : workers) {
+                if (w.state == State.BUSY && w.pendingRetirement == null && w.inFlight.size() < PREFETCH_DEPTH
+                        && (config.workerMaxTasks() == 0 || w.tasksDone + w.inFlight.size() < config.workerMaxTasks())
+                        && (target == null || w.inFlight.size() < target.inFlight.size())) {
+                    target = w;
+                }
+            }
+            if (target == null) {
+                return;
+            }
+            PoolTask<?> task = queue.poll();
+            if (!task.isDone()) {
+                assign(target, task, after);
+            }
+        }
     }
 
     private void assign(WorkerProcess w, PoolTask<?> task, List<Runnable> after) {
         w.state = State.BUSY;
-        w.current = task;
+        w.inFlight.add(task);
         task.worker = w;
-        if (task.timeout != null) {
-            task.timeoutCheck = schedule(() -> onTimeout(w, task), task.timeout.toNanos());
+        if (w.inFlight.size() == 1) {
+            startHead(w);
         }
-        after.add(() -> {
-            byte[] payload = task.payload;
-            task.payload = null; // sent once; do not hold a large task for the task's whole run
-            if (payload != null) {
-                w.send(FrameType.TASK, task.id, payload);
+        w.enqueue(FrameType.TASK, task.id, task.payload);
+        after.add(w::flush);
+    }
+
+    /** The worker's first in-flight task starts running now: its timeout starts now too. */
+    private void startHead(WorkerProcess w) {
+        PoolTask<?> head = w.inFlight.peek();
+        w.headStartedNanos = System.nanoTime();
+        if (head.isCancelled()) {
+            // cancelled while it waited in the worker: it is skipped, or interrupted if it started
+            startCancelGrace(w, head);
+        } else if (head.timeout != null) {
+            head.timeoutCheck = schedule(() -> onTimeout(w, head), head.timeout.toNanos());
+        }
+    }
+
+    /** Puts tasks a worker will never run back at the front of the queue, in their order. */
+    private void requeue(WorkerProcess w) {
+        PoolTask<?>[] notStarted = w.inFlight.toArray(new PoolTask<?>[0]);
+        w.inFlight.clear();
+        for (int i = notStarted.length - 1; i >= 0; i--) {
+            PoolTask<?> t = notStarted[i];
+            cancel(t.timeoutCheck);
+            t.worker = null;
+            if (!t.isDone()) {
+                queue.addFirst(t);
             }
-        });
+        }
     }
 
     private void spawn(RestartReason replacing, List<Runnable> after) {
@@ -456,22 +513,33 @@ public final class ProcessPool extends AbstractProcessExecutor {
         w.heapUsedBytes = reply.heapUsedBytes();
         String leak = w.leak == null ? null : w.leak.afterTask(reply.heapCommittedBytes(), reply.liveHeapBytes());
         PoolTask<?> task = lockedGet(after -> {
-            PoolTask<?> t = w.current;
+            PoolTask<?> t = w.inFlight.peek();
             if (t == null || t.id != frame.id()) {
                 return null; // a reply to a task that timed out or was handed back: ignore
             }
-            w.current = null;
+            w.inFlight.poll();
             w.tasksDone++;
+            long ran = System.nanoTime() - w.headStartedNanos;
+            meanTaskNanos = meanTaskNanos == 0 ? ran : (meanTaskNanos * 7 + ran) / 8;
             cancel(t.timeoutCheck);
-            cancel(w.cancelGrace);
+            if (w.cancelGrace != null && w.cancelGraceTask == t) {
+                cancel(w.cancelGrace);
+                w.cancelGrace = null;
+            }
             if (w.state == State.BUSY) {
-                if (w.retireAfterTask) {
-                    retire(w, Retirement.RESIZE, after);
-                } else if (config.workerMaxTasks() > 0 && w.tasksDone >= config.workerMaxTasks()) {
-                    log.info("{} ran {} tasks (workerMaxTasks); recycling it", w.name(), w.tasksDone);
-                    retire(w, Retirement.MAX_TASKS, after);
-                } else if (leak != null) {
-                    recycleLeaking(w, leak, after);
+                if (w.pendingRetirement == null) {
+                    if (config.workerMaxTasks() > 0 && w.tasksDone >= config.workerMaxTasks()) {
+                        log.info("{} ran {} tasks (workerMaxTasks); recycling it", w.name(), w.tasksDone);
+                        w.pendingRetirement = Retirement.MAX_TASKS;
+                    } else if (leak != null) {
+                        log.warn("{} leaks memory: {}; recycling it between tasks (nothing is lost)", w.name(), leak);
+                        w.pendingRetirement = Retirement.MEMORY_LEAK;
+                    }
+                }
+                if (!w.inFlight.isEmpty()) {
+                    startHead(w);
+                } else if (w.pendingRetirement != null) {
+                    retire(w, w.pendingRetirement, after);
                 } else if (state != PoolState.RUNNING && queue.isEmpty()) {
                     retire(w, Retirement.SHUTDOWN, after);
                 } else {
@@ -532,11 +600,11 @@ public final class ProcessPool extends AbstractProcessExecutor {
                     recordStartupFailure(startupError[0], failedWithStartup);
                 }
             } else {
-                lost[0] = w.current;
-                w.current = null;
+                lost[0] = w.inFlight.poll();
                 if (lost[0] != null) {
                     cancel(lost[0].timeoutCheck);
                 }
+                requeue(w);
                 if (retirement == null) {
                     crashes++;
                     crashed[0] = true;
@@ -606,11 +674,13 @@ public final class ProcessPool extends AbstractProcessExecutor {
 
     private void onTimeout(WorkerProcess w, PoolTask<?> task) {
         boolean timedOut = lockedGet(after -> {
-            if (w.current != task || task.isDone()) {
+            if (w.inFlight.peek() != task || task.isDone()) {
                 return false;
             }
-            w.current = null;
+            w.inFlight.poll();
+            requeue(w);
             retire(w, Retirement.TIMEOUT, after);
+            dispatch(after);
             return true;
         });
         if (timedOut) {
@@ -629,20 +699,32 @@ public final class ProcessPool extends AbstractProcessExecutor {
                 return;
             }
             WorkerProcess w = (WorkerProcess) task.worker;
-            if (w.current == task) {
+            if (w.inFlight.contains(task)) {
+                // The worker interrupts it if it runs, or skips it when it comes to it.
                 after.add(() -> w.send(FrameType.CANCEL, task.id, new byte[0]));
-                cancel(task.timeoutCheck);
-                w.cancelGrace = schedule(() -> onCancelIgnored(w, task), config.cancelGracePeriod().toNanos());
+                if (w.inFlight.peek() == task) {
+                    cancel(task.timeoutCheck);
+                    startCancelGrace(w, task);
+                }
             }
         });
     }
 
+    /** A cancelled task still running after the grace period gets its worker killed. */
+    private void startCancelGrace(WorkerProcess w, PoolTask<?> task) {
+        cancel(w.cancelGrace);
+        w.cancelGraceTask = task;
+        w.cancelGrace = schedule(() -> onCancelIgnored(w, task), config.cancelGracePeriod().toNanos());
+    }
+
     private void onCancelIgnored(WorkerProcess w, PoolTask<?> task) {
         locked(after -> {
-            if (w.current == task) {
+            if (w.inFlight.peek() == task) {
                 log.warn("{} ignored its interrupt for {}; killing {}", task, config.cancelGracePeriod(), w.name());
-                w.current = null;
+                w.inFlight.poll();
+                requeue(w);
                 retire(w, Retirement.CANCEL_IGNORED, after);
+                dispatch(after);
             }
         });
     }
@@ -740,7 +822,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
     private int countActive() {
         int n = 0;
         for (WorkerProcess w : workers) {
-            if (w.state == State.STARTING || w.state == State.IDLE || (w.state == State.BUSY && !w.retireAfterTask)) {
+            if (w.state == State.STARTING || w.state == State.IDLE || (w.state == State.BUSY && w.pendingRetirement == null)) {
                 n++;
             }
         }
@@ -895,6 +977,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private void finish(PoolTask task, Object value, Throwable error) {
         cancel(task.timeoutCheck);
+        task.payload = null;
         boolean completed = error == null ? task.complete(value) : task.completeExceptionally(error);
         if (completed) {
             (error == null ? succeeded : failed).incrementAndGet();

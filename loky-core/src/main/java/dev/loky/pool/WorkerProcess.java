@@ -2,6 +2,7 @@ package dev.loky.pool;
 
 import dev.loky.RestartReason;
 import dev.loky.memory.LeakDetector;
+import dev.loky.protocol.Frame;
 import dev.loky.protocol.FrameType;
 import dev.loky.protocol.FrameWriter;
 
@@ -65,13 +66,18 @@ final class WorkerProcess {
 
     // --- pool lock ---
     State state = State.STARTING;
-    PoolTask<?> current;
+    /** Tasks sent to it, in order; the first is running, the rest were sent ahead and wait in the worker. */
+    final ArrayDeque<PoolTask<?>> inFlight = new ArrayDeque<>(4);
+    long headStartedNanos;
     long tasksDone;
     long idleSinceNanos;
+    /** Why it was let go, once it is RETIRING. */
     Retirement retirement;
-    boolean retireAfterTask;
+    /** Why it will be let go once its in-flight tasks are done; it gets no new task meanwhile. */
+    Retirement pendingRetirement;
     ScheduledFuture<?> startupCheck;
     ScheduledFuture<?> cancelGrace;
+    PoolTask<?> cancelGraceTask;
 
     /** The start-up cache this worker records at its exit, if it is the recorder. Set before launch. */
     volatile StartupCache startupCache;
@@ -80,6 +86,7 @@ final class WorkerProcess {
     // --- own, thread-safe ---
     private volatile Process process;
     private volatile FrameWriter writer;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Frame> outbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean killRequested;
     volatile long pid = -1;
     volatile long heapUsedBytes = -1;
@@ -107,17 +114,41 @@ final class WorkerProcess {
         return process;
     }
 
-    /** Writes a frame; a failure means the worker is dying, which its reader thread will report. */
-    void send(FrameType type, long id, byte[] payload) {
+    /**
+     * Queues a frame for this worker. Called under the pool's lock, so frames are queued in the
+     * order the pool decided them (tasks in their in-flight order); {@link #flush()} writes them.
+     */
+    void enqueue(FrameType type, long id, byte[] payload) {
+        outbox.add(new Frame(type, id, payload));
+    }
+
+    /**
+     * Writes every queued frame, in order. Called without the pool's lock by whichever thread
+     * queued frames; several may call it at once, and the writer's lock keeps the order. A write
+     * failure means the worker is dying, which its reader thread reports.
+     */
+    void flush() {
         FrameWriter w = writer;
         if (w == null) {
-            return;
+            return; // not launched yet: launch() flushes once the channel exists
         }
-        try {
-            w.write(type, id, payload);
-        } catch (IOException e) {
-            // the worker is gone or going; its reader thread sees the end and reports the death
+        synchronized (w) {
+            Frame frame;
+            while ((frame = outbox.poll()) != null) {
+                try {
+                    w.write(frame);
+                } catch (IOException e) {
+                    outbox.clear();
+                    return;
+                }
+            }
         }
+    }
+
+    /** Queues and writes one frame at once. */
+    void send(FrameType type, long id, byte[] payload) {
+        enqueue(type, id, payload);
+        flush();
     }
 
     /** Kills the process (SIGKILL); safe before it was started and after it exited. */

@@ -22,18 +22,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * A worker's life: read {@code INIT}, run the initializer, report {@code READY}, then run tasks one
  * at a time on this (the main) thread until told to shut down or the parent goes away.
  *
- * <p>Threads: two serving threads take turns (see {@link #serve()}): one reads the channel while
- * the other runs a task, so a {@code CANCEL} is seen while a task runs and the parent's writes
- * never block on a busy worker; a parent-watch thread halts the JVM when the parent is gone. The
- * state the threads share ({@link #runningTaskId}, {@link #runningThread}, {@link #cancelled},
- * {@link #exitAfterTask}) is guarded by {@link #runLock}, so an interrupt meant for one task can
- * never hit the next.
+ * <p>Threads: the main thread runs tasks, one at a time in the order they came, and writes their
+ * replies; a channel-reader thread reads frames into the inbox (so a {@code CANCEL} is seen while a
+ * task runs, and the parent's writes never block on a busy worker); a parent-watch thread halts the
+ * JVM when the parent is gone. The state the reader shares with the main thread
+ * ({@link #runningTaskId}, {@link #runningThread}, {@link #cancelled}) is guarded by
+ * {@link #runLock}, so an interrupt meant for one task can never hit the next.
  */
 final class WorkerLoop {
 
@@ -48,11 +49,12 @@ final class WorkerLoop {
     private final FrameWriter writer;
     private final ClassLoader loader;
     private final PrintStream log;
-    private final Semaphore readerRole = new Semaphore(1);
+    private static final Frame SHUTDOWN = Frame.of(FrameType.SHUTDOWN, 0);
+
+    private final BlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
     private final Object runLock = new Object();
     private long runningTaskId = -1;
     private Thread runningThread;
-    private boolean exitAfterTask;
     private final Set<Long> cancelled = new HashSet<>();
     private TaskSerializer serializer;
     private HeapWatch heapWatch;
@@ -97,10 +99,10 @@ final class WorkerLoop {
             return;
         }
         send(FrameType.READY, 0, ByteBuffer.allocate(8).putLong(ProcessHandle.current().pid()).array());
-        Thread second = new Thread(this::serve, "loky-worker-2");
-        second.setDaemon(true);
-        second.start();
-        serve();
+        Thread channelReader = new Thread(this::readChannel, "loky-channel-reader");
+        channelReader.setDaemon(true);
+        channelReader.start();
+        runTasks();
     }
 
     private TaskSerializer createSerializer(String className) throws ReflectiveOperationException {
@@ -111,35 +113,17 @@ final class WorkerLoop {
     }
 
     /**
-     * Leader/follower: the thread holding {@link #readerRole} reads the channel; when it reads a
-     * task it hands the reading role to the other thread and runs the task itself. A task thus
-     * starts without a thread hand-off, and a {@code CANCEL} is still read while it runs.
+     * The channel-reader thread: tasks go to the inbox (the parent may send a few ahead when tasks
+     * are short), control frames act at once; the parent's end closing ends this JVM.
      */
-    private void serve() {
-        while (true) {
-            readerRole.acquireUninterruptibly();
-            Frame task = readUntilTask();
-            readerRole.release();
-            runTask(task);
-            synchronized (runLock) {
-                if (exitAfterTask) {
-                    System.exit(0);
-                }
-            }
-        }
-    }
-
-    /** Reads frames, handling control frames, until a task arrives; the parent going away ends this JVM. */
-    private Frame readUntilTask() {
+    private void readChannel() {
         try {
             while (true) {
                 Frame frame = reader.read();
                 switch (frame.type()) {
-                    case TASK -> {
-                        return frame;
-                    }
+                    case TASK -> inbox.add(frame);
                     case CANCEL -> cancel(frame.id());
-                    case SHUTDOWN -> shutdown();
+                    case SHUTDOWN -> inbox.add(SHUTDOWN);
                     default -> log.println("loky worker: ignoring unexpected " + frame.type());
                 }
             }
@@ -150,15 +134,22 @@ final class WorkerLoop {
             log.println("loky worker: channel failed: " + e);
             Runtime.getRuntime().halt(EXIT_PROTOCOL);
         }
-        throw new AssertionError("unreachable");
     }
 
-    private void shutdown() {
-        synchronized (runLock) {
-            if (runningThread == null) {
-                System.exit(0);
+    /** The main thread: run tasks in the order they came, until told to shut down. */
+    private void runTasks() {
+        while (true) {
+            Frame frame;
+            try {
+                frame = inbox.take();
+            } catch (InterruptedException e) {
+                continue; // a cancel that came too late; there is no task to interrupt
             }
-            exitAfterTask = true;
+            if (frame == SHUTDOWN) {
+                System.exit(0);
+                return;
+            }
+            runTask(frame);
         }
     }
 
@@ -176,7 +167,6 @@ final class WorkerLoop {
         long id = frame.id();
         synchronized (runLock) {
             boolean wasCancelled = cancelled.remove(id);
-            cancelled.removeIf(stale -> stale < id);
             if (wasCancelled) {
                 replyError(id, new InterruptedException("cancelled before it started"));
                 return;
