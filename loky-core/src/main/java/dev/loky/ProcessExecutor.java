@@ -79,6 +79,12 @@ public interface ProcessExecutor extends AutoCloseable {
      */
     void resize(int maxWorkers);
 
+    /**
+     * Starts workers now, up to the pool's size, so that the first tasks do not wait for a JVM to
+     * start (what {@link PoolConfig#prestart()} does at creation). Returns at once.
+     */
+    void prestart();
+
     /** A consistent picture of the workers, the queue and the counters. */
     PoolSnapshot snapshot();
 

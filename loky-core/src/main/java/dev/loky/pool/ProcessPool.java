@@ -130,11 +130,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
             timer.execute(() -> ResidentMemory.of(ProcessHandle.current().pid()));
         }
         if (config.prestart()) {
-            locked(after -> {
-                for (int i = 0; i < maxWorkers; i++) {
-                    spawn(null, after);
-                }
-            });
+            prestart();
         }
     }
 
@@ -221,6 +217,15 @@ public final class ProcessPool extends AbstractProcessExecutor {
                 }
             }
             dispatch(after);
+        });
+    }
+
+    @Override
+    public void prestart() {
+        locked(after -> {
+            while (state == PoolState.RUNNING && countActive() < maxWorkers) {
+                spawn(null, after);
+            }
         });
     }
 

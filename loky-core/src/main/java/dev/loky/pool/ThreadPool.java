@@ -115,6 +115,11 @@ public final class ThreadPool extends AbstractProcessExecutor {
     }
 
     @Override
+    public void prestart() {
+        executor.prestartAllCoreThreads();
+    }
+
+    @Override
     public PoolSnapshot snapshot() {
         long pid = ProcessHandle.current().pid();
         List<PoolSnapshot.Worker> workers = new ArrayList<>();

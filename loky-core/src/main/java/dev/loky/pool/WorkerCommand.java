@@ -43,7 +43,8 @@ final class WorkerCommand {
         cmd.add("-XX:+DisplayVMOutputToStderr");
         // Unified logging writes warnings to stdout by default, which is the channel: move it to stderr.
         cmd.add("-Xlog:disable");
-        cmd.add("-Xlog:all=warning:stderr");
+        // CDS warnings ("Skipping ...: Not linked") are noise that would crowd crash messages.
+        cmd.add("-Xlog:all=warning,cds*=off:stderr");
         cmd.add("-XX:-UsePerfData");
         cmd.add("-XX:-CreateCoredumpOnCrash");
         if (!hasPrefix(user, "-XX:ErrorFile")) {
