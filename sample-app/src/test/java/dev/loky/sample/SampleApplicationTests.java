@@ -40,6 +40,15 @@ class SampleApplicationTests {
     }
 
     @Test
+    void actuatorShowsThePool() throws Exception {
+        mvc.perform(get("/actuator/health/loky")).andExpect(status().isOk()).andExpect(jsonPath("$.status").value("UP"))
+                .andExpect(jsonPath("$.details.maxWorkers").value(2));
+        mvc.perform(get("/actuator/loky")).andExpect(status().isOk()).andExpect(jsonPath("$.startMethod").value("threads"));
+        mvc.perform(get("/actuator/metrics/loky.pool.max")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.measurements[0].value").value(2.0));
+    }
+
+    @Test
     void poolSnapshot() throws Exception {
         mvc.perform(get("/pool")).andExpect(status().isOk()).andExpect(jsonPath("$.startMethod").value("THREADS"));
     }
