@@ -25,6 +25,11 @@ import java.util.function.ToDoubleFunction;
  * </ul>
  * A snapshot asks the operating system for each worker's resident memory, so the gauges share one
  * snapshot for up to {@link #CACHE_TIME} (every gauge of a scrape reads the same picture).
+ *
+ * <p>The pool is looked up when a gauge is read, not when the meters are bound: binding happens when
+ * the registry is created, which the pool's own creation can trigger (it takes the
+ * {@link LokyMetrics} listener, which needs the registry), and a binder that needed the pool then
+ * would be a creation cycle (with lazy initialization, where binders are not deferred).
  */
 public class LokyPoolMetrics implements MeterBinder {
 
@@ -36,20 +41,26 @@ public class LokyPoolMetrics implements MeterBinder {
 
     static final Duration CACHE_TIME = Duration.ofSeconds(1);
 
-    private final ProcessExecutor executor;
+    private final Supplier<ProcessExecutor> executor;
     private final Supplier<ProcessAsyncInvoker> invoker;
     private final long cacheNanos;
     private PoolSnapshot cached;
     private long cachedAtNanos;
 
+    /** Gauges of this pool; {@code loky.tasks.uncaught} stays 0. */
+    public LokyPoolMetrics(ProcessExecutor executor) {
+        this(() -> executor, null, CACHE_TIME);
+    }
+
     /**
-     * @param invoker the {@code @ProcessAsync} invoker, or {@code null} (read when a scrape asks)
+     * @param executor the pool, asked for when a gauge is read (it may return {@code null}: the gauges then read NaN)
+     * @param invoker the {@code @ProcessAsync} invoker, or a supplier of {@code null} (read when a scrape asks)
      */
-    public LokyPoolMetrics(ProcessExecutor executor, Supplier<ProcessAsyncInvoker> invoker) {
+    public LokyPoolMetrics(Supplier<ProcessExecutor> executor, Supplier<ProcessAsyncInvoker> invoker) {
         this(executor, invoker, CACHE_TIME);
     }
 
-    LokyPoolMetrics(ProcessExecutor executor, Supplier<ProcessAsyncInvoker> invoker, Duration cacheTime) {
+    LokyPoolMetrics(Supplier<ProcessExecutor> executor, Supplier<ProcessAsyncInvoker> invoker, Duration cacheTime) {
         this.executor = executor;
         this.invoker = invoker;
         this.cacheNanos = cacheTime.toNanos();
@@ -67,14 +78,21 @@ public class LokyPoolMetrics implements MeterBinder {
     }
 
     private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<PoolSnapshot> value) {
-        Gauge.builder(name, this, metrics -> value.applyAsDouble(metrics.snapshot())).description(description).register(registry);
+        Gauge.builder(name, this, metrics -> {
+            PoolSnapshot snapshot = metrics.snapshot();
+            return snapshot == null ? Double.NaN : value.applyAsDouble(snapshot);
+        }).description(description).register(registry);
     }
 
-    /** The pool's snapshot, at most {@link #CACHE_TIME} old. */
+    /** The pool's snapshot, at most {@link #CACHE_TIME} old; {@code null} without a pool. */
     synchronized PoolSnapshot snapshot() {
         long now = System.nanoTime();
         if (cached == null || now - cachedAtNanos >= cacheNanos) {
-            cached = executor.snapshot();
+            ProcessExecutor pool = executor.get();
+            if (pool == null) {
+                return null;
+            }
+            cached = pool.snapshot();
             cachedAtNanos = now;
         }
         return cached;

@@ -62,7 +62,16 @@ final class LokyPoolConfigFactory {
                 WorkerJvmCheck.check(worker.getJavaHome(), jvmArgs);
             }
             Optional<FatJarLaunch> fatJar = FatJarLaunch.detect();
-            if (fatJar.isPresent()) {
+            Optional<Path> extracted = fatJar.isPresent() && worker.getStartupCache() == LokyProperties.StartupCache.AUTO
+                    && Path.of(fatJar.get().classpath()).toFile().isFile()
+                    ? ExtractedJar.of(Path.of(fatJar.get().classpath()), cacheDir(worker),
+                            worker.getJavaHome() == null ? null : worker.getJavaHome().toPath())
+                    : Optional.empty();
+            if (extracted.isPresent()) {
+                // plain jars: workers run WorkerMain directly, and class-data sharing can archive them
+                builder.classpath(extracted.get().toString());
+                logger.debug("Running from an executable jar: workers run on its extracted layout " + extracted.get());
+            } else if (fatJar.isPresent()) {
                 builder.classpath(fatJar.get().classpath()).mainClass(FatJarLaunch.LAUNCHER);
                 jvmArgs.add(FatJarLaunch.LOADER_MAIN_ARGUMENT);
                 logger.debug("Running from an executable jar: workers start " + FatJarLaunch.LAUNCHER + " on " + fatJar.get().classpath());

@@ -22,8 +22,8 @@ import org.springframework.context.annotation.Bean;
  * <p>Two beans, so that nothing forms a creation cycle: {@link LokyMetrics} is a
  * {@link dev.loky.PoolEventListener} that depends only on the registry (the auto-configured pool
  * takes every listener bean when it is created, so it must not depend on the pool);
- * {@link LokyPoolMetrics} is a {@code MeterBinder} that reads the pool's gauges and is bound by
- * Spring Boot once the singletons exist.
+ * {@link LokyPoolMetrics} is a {@code MeterBinder} whose gauges look the pool up only when they are
+ * read (binding can happen while the pool is being created, e.g. with lazy initialization).
  */
 @AutoConfiguration(after = LokyAutoConfiguration.class, afterName = {
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -46,9 +46,9 @@ public final class LokyMetricsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    LokyPoolMetrics lokyPoolMetrics(ProcessExecutor executor,
+    LokyPoolMetrics lokyPoolMetrics(ObjectProvider<ProcessExecutor> executor,
             ObjectProvider<ProcessAsyncAnnotationBeanPostProcessor> processAsync) {
-        return new LokyPoolMetrics(executor, () -> {
+        return new LokyPoolMetrics(executor::getIfUnique, () -> {
             ProcessAsyncAnnotationBeanPostProcessor postProcessor = processAsync.getIfAvailable();
             return postProcessor == null ? null : postProcessor.getInvoker();
         });

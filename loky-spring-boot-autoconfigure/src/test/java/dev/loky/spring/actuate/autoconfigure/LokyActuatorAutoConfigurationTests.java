@@ -97,6 +97,21 @@ class LokyActuatorAutoConfigurationTests {
     }
 
     @Test
+    void noCreationCycleWithLazyInitialization() {
+        runner.withInitializer(context -> context.addBeanFactoryPostProcessor(
+                new org.springframework.boot.LazyInitializationBeanFactoryPostProcessor())).run(context -> {
+            assertThat(context).hasNotFailed();
+            // the pool first: it pulls in the metrics listener, the registry, and the registry's binders
+            ProcessExecutor executor = context.getBean(ProcessExecutor.class);
+            assertThat(executor.submit(() -> 1).get()).isEqualTo(1);
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(registry.get("loky.tasks").tag("outcome", "success").timer().count()).isEqualTo(1));
+            assertThat(registry.get("loky.pool.max").gauge().value()).isEqualTo(2);
+        });
+    }
+
+    @Test
     void healthCanBeSwitchedOff() {
         runner.withPropertyValues("management.health.loky.enabled=false").run(context -> {
             assertThat(context).hasNotFailed();
