@@ -66,6 +66,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
     private static final Logger workerLog = LoggerFactory.getLogger("dev.loky.worker");
 
     private static final long RETIRE_KILL_AFTER_SECONDS = 10;
+    private static final long RECORDER_KILL_AFTER_SECONDS = 120;
     private static final long MAX_BACKOFF_MILLIS = 10_000;
     /** Tasks shorter than this on average are sent ahead to busy workers. */
     private static final long PREFETCH_BELOW_NANOS = 1_000_000;
@@ -254,6 +255,9 @@ public final class ProcessPool extends AbstractProcessExecutor {
                     Map.copyOf(restartCounts), startupFailures, consecutiveStartupFailures);
             long now = System.nanoTime();
             for (WorkerProcess w : seen) {
+                if (w.recorder) {
+                    continue;
+                }
                 entries.add(new PoolSnapshot.Worker(w.id, w.pid, w.state.name(),
                         w.inFlight.isEmpty() ? null : w.inFlight.peek().toString(), w.tasksDone, -1, w.heapUsedBytes,
                         Duration.ofNanos(now - w.createdNanos), w.replacing == null ? null : w.replacing.tag()));
@@ -453,29 +457,54 @@ public final class ProcessPool extends AbstractProcessExecutor {
     }
 
     private void spawn(RestartReason replacing, List<Runnable> after) {
-        WorkerProcess w = new WorkerProcess(nextWorkerId++, replacing, config.memoryLeakProtection()
+        WorkerProcess w = new WorkerProcess(nextWorkerId++, replacing, false, config.memoryLeakProtection()
                 ? new LeakDetector(config.memoryLeakThresholdBytes(), config.memoryCheckInterval().toMillis()) : null);
+        List<String> command = WorkerCommand.build(config, maxWorkers, errorFileDir);
+        StartupCache cache = startupCache(command);
+        List<String> flags = List.of();
+        if (cache != null) {
+            StartupCache.Recording[] recording = new StartupCache.Recording[1];
+            flags = cache.jvmArgs(recording);
+            if (recording[0] != null) {
+                spawnRecorder(cache, recording[0], command, after);
+                flags = List.of();
+            }
+        }
+        start(w, withFlags(command, flags), after);
+    }
+
+    /**
+     * Starts a worker that only records the start-up cache: it boots like any worker (initializer
+     * included), is told to exit as soon as it is ready, and writes the cache as it exits cleanly.
+     * It takes no task, does not count against {@code maxWorkers}, and is not shown in snapshots, so
+     * recording never delays or disturbs the pool's own workers.
+     */
+    private void spawnRecorder(StartupCache cache, StartupCache.Recording recording, List<String> command,
+            List<Runnable> after) {
+        WorkerProcess recorder = new WorkerProcess(nextWorkerId++, null, true, null);
+        recorder.startupCache = cache;
+        recorder.startupCacheRecording = recording;
+        start(recorder, withFlags(command, cache.recordingFlags(recording)), after);
+    }
+
+    private void start(WorkerProcess w, List<String> command, List<Runnable> after) {
         workers.add(w);
         w.startupCheck = schedule(() -> onStartupTimeout(w), config.startupTimeout().toNanos());
-        List<String> command = withStartupCache(w, WorkerCommand.build(config, maxWorkers, errorFileDir));
         after.add(() -> launch(w, command));
     }
 
-    /** Adds the start-up cache's flags (using or recording it) before the classpath, when a cache is configured. */
-    private List<String> withStartupCache(WorkerProcess w, List<String> command) {
+    private StartupCache startupCache(List<String> command) {
         if (config.startupCacheDir() == null) {
-            return command;
+            return null;
         }
-        StartupCache cache = startupCaches.computeIfAbsent(command, c -> StartupCache.forCommand(config.startupCacheDir(),
+        return startupCaches.computeIfAbsent(command, c -> StartupCache.forCommand(config.startupCacheDir(),
                 config.javaHome() != null ? config.javaHome() : Path.of(System.getProperty("java.home")), c));
-        if (cache == null) {
+    }
+
+    /** The command with JVM flags inserted before its classpath and main class. */
+    private static List<String> withFlags(List<String> command, List<String> flags) {
+        if (flags.isEmpty()) {
             return command;
-        }
-        StartupCache.Recording[] recording = new StartupCache.Recording[1];
-        List<String> flags = cache.jvmArgs(recording);
-        if (recording[0] != null) {
-            w.startupCache = cache;
-            w.startupCacheRecording = recording[0];
         }
         List<String> withFlags = new ArrayList<>(command);
         withFlags.addAll(command.size() - 3, flags);
@@ -489,6 +518,10 @@ public final class ProcessPool extends AbstractProcessExecutor {
                 return false;
             }
             cancel(w.startupCheck);
+            if (w.recorder) {
+                retire(w, Retirement.RECORDED, after);
+                return false;
+            }
             w.state = State.IDLE;
             w.idleSinceNanos = System.nanoTime();
             consecutiveStartupFailures = 0;
@@ -599,6 +632,11 @@ public final class ProcessPool extends AbstractProcessExecutor {
             workers.remove(w);
             cancel(w.startupCheck);
             cancel(w.cancelGrace);
+            if (w.recorder) {
+                // a failed recording is not a pool failure: the pool's own workers say if they cannot start
+                checkTerminated(after);
+                return;
+            }
             if (was == State.STARTING || (was == State.RETIRING && w.tasksDone == 0 && retirement == Retirement.STARTUP_TIMEOUT)) {
                 if (retirement != Retirement.KILLED) {
                     startupError[0] = startupFailure(w, exitCode, output, retirement == Retirement.STARTUP_TIMEOUT);
@@ -652,7 +690,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
         lastStartupError = error;
         long backoff = Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(20, consecutiveStartupFailures - 1));
         spawnNotBeforeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff);
-        boolean anyWorkerLeft = workers.stream().anyMatch(x -> x.state != State.DEAD && x.state != State.RETIRING);
+        boolean anyWorkerLeft = workers.stream().anyMatch(x -> !x.recorder && x.state != State.DEAD && x.state != State.RETIRING);
         if (!anyWorkerLeft) {
             // Nobody can run the waiting tasks now: fail them rather than let them hang.
             failTasks.addAll(queue);
@@ -778,7 +816,8 @@ public final class ProcessPool extends AbstractProcessExecutor {
             after.add(w::kill);
         } else {
             after.add(() -> w.send(FrameType.SHUTDOWN, 0, new byte[0]));
-            schedule(w::kill, TimeUnit.SECONDS.toNanos(RETIRE_KILL_AFTER_SECONDS));
+            // a recorder writes the start-up cache as it exits, which can take a while
+            schedule(w::kill, TimeUnit.SECONDS.toNanos(w.recorder ? RECORDER_KILL_AFTER_SECONDS : RETIRE_KILL_AFTER_SECONDS));
         }
     }
 
@@ -806,7 +845,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
 
     private WorkerProcess firstIn(State s) {
         for (WorkerProcess w : workers) {
-            if (w.state == s) {
+            if (w.state == s && !w.recorder) {
                 return w;
             }
         }
@@ -816,7 +855,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
     private int count(State s) {
         int n = 0;
         for (WorkerProcess w : workers) {
-            if (w.state == s) {
+            if (w.state == s && !w.recorder) {
                 n++;
             }
         }
@@ -827,6 +866,9 @@ public final class ProcessPool extends AbstractProcessExecutor {
     private int countActive() {
         int n = 0;
         for (WorkerProcess w : workers) {
+            if (w.recorder) {
+                continue;
+            }
             if (w.state == State.STARTING || w.state == State.IDLE || (w.state == State.BUSY && w.pendingRetirement == null)) {
                 n++;
             }

@@ -22,9 +22,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The cache file is keyed by the JDK, the classpath, the main class and the JVM arguments, so a
  * changed application never uses a stale cache (the JVM also checks, and ignores a mismatching one
- * with a warning). While no cache exists, one worker at a time records it: it writes to a temporary
- * file when it exits cleanly, and the parent then moves that file into place atomically. A worker
- * that dies writes nothing usable, and the next one tries again.
+ * with a warning). While no cache exists, the pool starts one extra recording worker beside its own
+ * (see {@code ProcessPool.spawnRecorder}): it boots, exits at once, and writes the cache to a
+ * temporary file as it exits cleanly; the parent then moves that file into place atomically. A
+ * recording that dies writes nothing usable, and the next start tries again.
  */
 final class StartupCache {
 
@@ -76,19 +77,23 @@ final class StartupCache {
     }
 
     /**
-     * The JVM arguments for the next worker; when it is to record the cache, {@code recording}
-     * receives the temporary file it will write.
+     * The JVM arguments that make the next worker use the cache, or none while it does not exist;
+     * then, if nobody records it yet, {@code recordingOut} receives a recording to start (see
+     * {@link #recordingFlags(Recording)}).
      */
     List<String> jvmArgs(Recording[] recordingOut) {
         if (Files.isRegularFile(cacheFile)) {
             return List.of((aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + cacheFile);
         }
-        if (!recording.compareAndSet(false, true)) {
-            return List.of();
+        if (recording.compareAndSet(false, true)) {
+            recordingOut[0] = new Recording(cacheFile.resolveSibling(cacheFile.getFileName() + "." + UUID.randomUUID() + ".tmp"));
         }
-        Path temporary = cacheFile.resolveSibling(cacheFile.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        recordingOut[0] = new Recording(temporary);
-        return List.of((aot ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + temporary);
+        return List.of();
+    }
+
+    /** The JVM arguments of a worker that records the cache into {@code recording}'s file as it exits. */
+    List<String> recordingFlags(Recording recording) {
+        return List.of((aot ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + recording.temporary());
     }
 
     /** Called when the recording worker has exited. */

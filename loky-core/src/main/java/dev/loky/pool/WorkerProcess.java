@@ -44,6 +44,7 @@ final class WorkerProcess {
         TIMEOUT(RestartReason.TIMEOUT, true),
         CANCEL_IGNORED(RestartReason.TIMEOUT, true),
         STARTUP_TIMEOUT(null, true),
+        RECORDED(null, false),
         KILLED(null, true);
 
         final RestartReason restart;
@@ -61,6 +62,8 @@ final class WorkerProcess {
     final long createdNanos = System.nanoTime();
     /** Why the worker this one replaces went away, or {@code null}. */
     final RestartReason replacing;
+    /** Only records the start-up cache: exits when ready, never runs a task, never counted. */
+    final boolean recorder;
     /** Memory-leak protection for this worker, or {@code null} when it is off. */
     final LeakDetector leak;
 
@@ -94,9 +97,10 @@ final class WorkerProcess {
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final Deque<String> strayTail = new ArrayDeque<>();
 
-    WorkerProcess(int id, RestartReason replacing, LeakDetector leak) {
+    WorkerProcess(int id, RestartReason replacing, boolean recorder, LeakDetector leak) {
         this.id = id;
         this.replacing = replacing;
+        this.recorder = recorder;
         this.leak = leak;
     }
 
