@@ -43,8 +43,8 @@ public class LokyProperties {
     private Duration idleTimeout = Duration.ofSeconds(300);
 
     /**
-     * Whether to start every worker as soon as the pool is created (in the background, while the
-     * application starts) instead of on demand.
+     * Whether to start every worker as soon as the application is ready (in the background)
+     * instead of on demand, so that the first calls do not wait for a worker JVM to start.
      */
     private boolean prestart = false;
 

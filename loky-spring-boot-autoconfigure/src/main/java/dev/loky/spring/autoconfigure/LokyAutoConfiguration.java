@@ -23,6 +23,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -62,6 +64,14 @@ public final class LokyAutoConfiguration {
             LokyPoolConfigFactory factory = new LokyPoolConfigFactory(properties, environment, beanFactory,
                     applicationArguments == null ? null : applicationArguments.getSourceArgs());
             return ProcessExecutors.create(factory.create(listeners.orderedStream().toList(), customizers.orderedStream().toList()));
+        }
+
+        /** {@code loky.prestart}: starts every worker once the application is ready, not while it starts. */
+        @Bean
+        @ConditionalOnBooleanProperty(name = "loky.prestart")
+        @ConditionalOnBean(ProcessExecutor.class)
+        ApplicationListener<ApplicationReadyEvent> lokyPrestart(ObjectProvider<ProcessExecutor> executor) {
+            return event -> executor.ifAvailable(ProcessExecutor::prestart);
         }
 
         /** Closes the pool created above (not one the application defines itself). */

@@ -94,9 +94,34 @@ class LokyAutoConfigurationTests {
     void bareNumbersAreSecondsAndMegabytes() {
         runner.withPropertyValues("loky.idle-timeout=20", "loky.memory.leak-threshold=10", "loky.start-method=threads", "loky.prestart=true").run(context -> {
             PoolConfig config = context.getBean(ProcessExecutor.class).config();
-            assertThat(config.prestart()).isTrue();
+            assertThat(config.prestart()).as("workers start when the application is ready, not with the pool").isFalse();
+            assertThat(context).hasBean("lokyPrestart");
             assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(20));
             assertThat(config.memoryLeakThresholdBytes()).isEqualTo(10L * 1024 * 1024);
+        });
+    }
+
+    @Test
+    void prestartStartsEveryWorkerWhenTheApplicationIsReady() {
+        runner.withUserConfiguration(ServiceConfig.class).withPropertyValues("loky.prestart=true", "loky.max-workers=2").run(context -> {
+            ProcessExecutor executor = context.getBean(ProcessExecutor.class);
+            try {
+                assertThat(executor.snapshot().workers()).as("nothing starts before the application is ready").isEmpty();
+                context.publishEvent(new org.springframework.boot.context.event.ApplicationReadyEvent(
+                        new org.springframework.boot.SpringApplication(), new String[0], context, Duration.ofSeconds(1)));
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90))
+                        .until(() -> executor.snapshot().liveWorkers() == 2);
+            } finally {
+                executor.shutdownNow();
+            }
+        });
+    }
+
+    @Test
+    void withoutPrestartNoWorkerStartsBeforeTheFirstCall() {
+        runner.withUserConfiguration(ServiceConfig.class).run(context -> {
+            assertThat(context).doesNotHaveBean("lokyPrestart");
+            context.getBean(ProcessExecutor.class).shutdownNow();
         });
     }
 
