@@ -100,4 +100,29 @@ class WorkerStartupFailureTest {
             assertThat(value(healthy.submit(() -> "fine"))).isEqualTo("fine");
         }
     }
+
+    @Test
+    void aPoolWhoseWorkersCouldNotStartRecoversByItselfOnceTheCauseIsGone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path broken = java.nio.file.Files.createFile(dir.resolve("broken"));
+        String marker = broken.toString();
+        pool = ProcessExecutors.create(PoolConfig.builder().name("recovering").maxWorkers(1).prestart(true)
+                .initializer(() -> failWhileExists(marker)).build());
+
+        await("a start-up failure").atMost(Duration.ofSeconds(60))
+                .until(() -> pool.snapshot().counters().consecutiveStartupFailures() > 0);
+        java.nio.file.Files.delete(broken);
+
+        // no task is submitted: the pool retries in the background and recovers
+        await("a live worker again").atMost(Duration.ofSeconds(60))
+                .until(() -> pool.snapshot().liveWorkers() == 1);
+        assertThat(pool.snapshot().counters().consecutiveStartupFailures()).isZero();
+        assertThat(value(pool.submit(() -> 7))).isEqualTo(7);
+    }
+
+    static void failWhileExists(String marker) {
+        if (java.nio.file.Files.exists(java.nio.file.Path.of(marker))) {
+            throw new IllegalStateException("cannot start while " + marker + " exists");
+        }
+    }
 }

@@ -97,6 +97,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
     private int consecutiveStartupFailures;
     private long spawnNotBeforeNanos;
     private boolean retryScheduled;
+    private boolean probeScheduled;
     private WorkerStartupException lastStartupError;
     private long submitted;
     private long crashes;
@@ -695,7 +696,27 @@ public final class ProcessPool extends AbstractProcessExecutor {
             // Nobody can run the waiting tasks now: fail them rather than let them hang.
             failTasks.addAll(queue);
             queue.clear();
+            scheduleProbe();
         }
+    }
+
+    /**
+     * After a start-up failure left the pool without workers, tries again in the background when
+     * the back-off has passed (at most every {@value #MAX_BACKOFF_MILLIS} ms), so that the pool
+     * recovers, and reports so, as soon as the cause is gone, without waiting for a task.
+     */
+    private void scheduleProbe() {
+        if (probeScheduled || state != PoolState.RUNNING) {
+            return;
+        }
+        probeScheduled = true;
+        schedule(() -> locked(after -> {
+            probeScheduled = false;
+            boolean anyWorker = workers.stream().anyMatch(w -> !w.recorder && w.state != State.DEAD && w.state != State.RETIRING);
+            if (state == PoolState.RUNNING && !anyWorker && consecutiveStartupFailures > 0) {
+                spawn(null, after);
+            }
+        }), Math.max(0, spawnNotBeforeNanos - System.nanoTime()));
     }
 
     /** Runs on the timer thread: a native leak found while the worker is idle recycles it now, else after its task. */
