@@ -98,6 +98,8 @@ public final class ProcessPool extends AbstractProcessExecutor {
     private long spawnNotBeforeNanos;
     private boolean retryScheduled;
     private boolean probeScheduled;
+    /** Why recent workers went, not yet told to a replacement (oldest first). */
+    private final ArrayDeque<RestartReason> unreplaced = new ArrayDeque<>();
     private WorkerStartupException lastStartupError;
     private long submitted;
     private long crashes;
@@ -457,7 +459,18 @@ public final class ProcessPool extends AbstractProcessExecutor {
         }
     }
 
+    /** Remembers why a worker went, for the next worker started (shown as its last restart reason). */
+    private void noteReplacement(RestartReason reason) {
+        if (unreplaced.size() >= maxWorkers) {
+            unreplaced.poll();
+        }
+        unreplaced.add(reason);
+    }
+
     private void spawn(RestartReason replacing, List<Runnable> after) {
+        if (replacing == null) {
+            replacing = unreplaced.poll();
+        }
         WorkerProcess w = new WorkerProcess(nextWorkerId++, replacing, false, config.memoryLeakProtection()
                 ? new LeakDetector(config.memoryLeakThresholdBytes(), config.memoryCheckInterval().toMillis()) : null);
         List<String> command = WorkerCommand.build(config, maxWorkers, errorFileDir);
@@ -658,8 +671,11 @@ public final class ProcessPool extends AbstractProcessExecutor {
                 }
                 if (restarted[0] != null) {
                     restarts.merge(restarted[0], 1L, Long::sum);
+                    if (retirement == null) {
+                        noteReplacement(restarted[0]);
+                    }
                     if (state == PoolState.RUNNING && countActive() < maxWorkers) {
-                        spawn(restarted[0], after);
+                        spawn(null, after);
                     }
                 }
             }
@@ -833,6 +849,10 @@ public final class ProcessPool extends AbstractProcessExecutor {
     private void retire(WorkerProcess w, Retirement why, List<Runnable> after) {
         w.state = State.RETIRING;
         w.retirement = why;
+        if (why.restart != null) {
+            // its replacement may start before it has exited (for waiting tasks): tell it why
+            noteReplacement(why.restart);
+        }
         if (why.kill) {
             after.add(w::kill);
         } else {

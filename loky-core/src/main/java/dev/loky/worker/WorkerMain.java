@@ -18,7 +18,7 @@ import java.io.PrintStream;
 public final class WorkerMain {
 
     /** The system property set to {@code "true"} in every worker JVM. */
-    public static final String WORKER_PROPERTY = "loky.worker";
+    public static final String WORKER_PROPERTY = "loky.worker.process";
 
     private WorkerMain() {
     }

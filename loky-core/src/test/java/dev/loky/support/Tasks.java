@@ -25,7 +25,7 @@ import java.util.zip.CRC32;
 public final class Tasks {
 
     /** The system property that the worker JVM sets to {@code "true"} (per the worker contract). */
-    public static final String WORKER_PROPERTY = "loky.worker";
+    public static final String WORKER_PROPERTY = "loky.worker.process";
 
     /** Upper bound for anything a task waits for, so that a broken test never leaves a worker behind forever. */
     private static final long MAX_WAIT_NANOS = TimeUnit.MINUTES.toNanos(3);

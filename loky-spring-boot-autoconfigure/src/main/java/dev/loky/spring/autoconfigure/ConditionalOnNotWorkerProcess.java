@@ -10,7 +10,7 @@ import java.lang.annotation.Target;
 
 /**
  * Matches in the application's own JVM, not in a loky worker JVM (where the system property
- * {@code loky.worker} is {@code true}): a worker's slim context creates no pool and no proxies.
+ * {@code loky.worker.process} is {@code true}): a worker's slim context creates no pool and no proxies.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})

@@ -27,7 +27,7 @@ import java.util.Set;
  * worker inherits them; only a placeholder keeps their position), {@code random.*}, application
  * info (pid, version), command-line arguments (passed to the worker's {@code SpringApplication}
  * as arguments) and non-enumerable sources. The parent's system properties are kept, below the
- * worker's own (so that {@code java.class.path}, {@code loky.worker} and friends are the
+ * worker's own (so that {@code java.class.path}, {@code loky.worker.process} and friends are the
  * worker's).
  */
 public final class EnvironmentSnapshot implements Serializable {

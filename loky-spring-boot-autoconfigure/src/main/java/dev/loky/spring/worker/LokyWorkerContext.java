@@ -13,7 +13,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class LokyWorkerContext {
 
     /** The system property that marks a worker JVM. */
-    public static final String WORKER_PROPERTY = "loky.worker";
+    public static final String WORKER_PROPERTY = "loky.worker.process";
 
     /** The profile that is always active in a worker's slim context. */
     public static final String PROFILE = "loky-worker";
