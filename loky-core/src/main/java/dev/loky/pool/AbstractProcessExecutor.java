@@ -6,12 +6,14 @@ import dev.loky.RemoteCallable;
 import dev.loky.RemoteFunction;
 import dev.loky.RemoteRunnable;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -24,6 +26,35 @@ public abstract class AbstractProcessExecutor implements ProcessExecutor {
     @Override
     public <T> CompletableFuture<T> submit(RemoteCallable<T> task) {
         return submit(task, null);
+    }
+
+    /**
+     * {@link #shutdown()} and wait for termination, as {@code ExecutorService.close} does; if
+     * interrupted while waiting, {@link #shutdownNow()}.
+     */
+    @Override
+    public void close() {
+        shutdown();
+        try {
+            while (!awaitTermination(Duration.ofDays(1))) {
+                // keep waiting
+            }
+        } catch (InterruptedException e) {
+            shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A per-task timeout must be positive; {@code null} means the pool's. */
+    protected static void checkTimeout(Duration timeout) {
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            throw new IllegalArgumentException("timeout must be positive (or null for the pool's), but was " + timeout);
+        }
+    }
+
+    /** What {@code submit} throws after shutdown. */
+    protected static RejectedExecutionException rejected(String poolName) {
+        return new RejectedExecutionException("the loky pool '" + poolName + "' is shut down; it accepts no new tasks");
     }
 
     @Override

@@ -155,11 +155,9 @@ public final class ProcessPool extends AbstractProcessExecutor {
     @Override
     public <T> CompletableFuture<T> submit(RemoteCallable<T> task, Duration timeout) {
         Objects.requireNonNull(task, "task must not be null");
-        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
-            throw new IllegalArgumentException("timeout must be positive (or null for the pool's), but was " + timeout);
-        }
+        checkTimeout(timeout);
         if (state != PoolState.RUNNING) {
-            throw rejected();
+            throw rejected(config.name());
         }
         long id = taskIds.incrementAndGet();
         Duration effectiveTimeout = timeout != null ? timeout : config.taskTimeout();
@@ -177,7 +175,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
         PoolTask<T> poolTask = new PoolTask<>(id, payload, effectiveTimeout, description, this::onCancel);
         locked(after -> {
             if (state != PoolState.RUNNING) {
-                throw rejected();
+                throw rejected(config.name());
             }
             submitted++;
             queue.add(poolTask);
@@ -346,19 +344,6 @@ public final class ProcessPool extends AbstractProcessExecutor {
     @Override
     public boolean isTerminated() {
         return state == PoolState.TERMINATED;
-    }
-
-    @Override
-    public void close() {
-        shutdown();
-        try {
-            while (!awaitTermination(Duration.ofDays(1))) {
-                // keep waiting, as ExecutorService.close does
-            }
-        } catch (InterruptedException e) {
-            shutdownNow();
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override
@@ -1145,7 +1130,4 @@ public final class ProcessPool extends AbstractProcessExecutor {
         return lambda > 0 ? "lambda in " + name.substring(0, lambda) : name;
     }
 
-    private RejectedExecutionException rejected() {
-        return new RejectedExecutionException("the loky pool '" + config.name() + "' is shut down; it accepts no new tasks");
-    }
 }

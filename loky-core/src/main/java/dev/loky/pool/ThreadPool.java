@@ -70,11 +70,9 @@ public final class ThreadPool extends AbstractProcessExecutor {
     @Override
     public <T> CompletableFuture<T> submit(RemoteCallable<T> task, Duration timeout) {
         Objects.requireNonNull(task, "task must not be null");
-        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
-            throw new IllegalArgumentException("timeout must be positive (or null for the pool's), but was " + timeout);
-        }
+        checkTimeout(timeout);
         if (executor.isShutdown()) {
-            throw rejected();
+            throw rejected(config.name());
         }
         Duration effective = timeout != null ? timeout : config.taskTimeout();
         PoolTask<T> future = new PoolTask<>(ids.incrementAndGet(), null, effective, task.getClass().getName(), this::onCancel);
@@ -83,7 +81,7 @@ public final class ThreadPool extends AbstractProcessExecutor {
         try {
             executor.execute(runner);
         } catch (RejectedExecutionException e) {
-            throw rejected();
+            throw rejected(config.name());
         }
         submitted.incrementAndGet();
         return future;
@@ -171,22 +169,6 @@ public final class ThreadPool extends AbstractProcessExecutor {
         return executor.isTerminated();
     }
 
-    @Override
-    public void close() {
-        shutdown();
-        try {
-            while (!awaitTermination(Duration.ofDays(1))) {
-                // wait, as ExecutorService.close does
-            }
-        } catch (InterruptedException e) {
-            shutdownNow();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private RejectedExecutionException rejected() {
-        return new RejectedExecutionException("the loky pool '" + config.name() + "' is shut down; it accepts no new tasks");
-    }
 
     /** Runs one task on a pool thread; knows its thread so that a cancel or timeout can interrupt it. */
     private final class Runner<T> implements Runnable {
