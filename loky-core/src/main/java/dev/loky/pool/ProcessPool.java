@@ -569,7 +569,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
                         log.info("{} ran {} tasks (workerMaxTasks); recycling it", w.name(), w.tasksDone);
                         w.pendingRetirement = Retirement.MAX_TASKS;
                     } else if (leak != null) {
-                        log.warn("{} leaks memory: {}; recycling it between tasks (nothing is lost)", w.name(), leak);
+                        logLeak(w, leak);
                         w.pendingRetirement = Retirement.MEMORY_LEAK;
                     }
                 }
@@ -733,8 +733,13 @@ public final class ProcessPool extends AbstractProcessExecutor {
     }
 
     private void recycleLeaking(WorkerProcess w, String leak, List<Runnable> after) {
-        log.warn("{} leaks memory: {}; recycling it between tasks (nothing is lost)", w.name(), leak);
+        logLeak(w, leak);
         retire(w, Retirement.MEMORY_LEAK, after);
+    }
+
+    /** The one log line of a leak-triggered recycle, with its figures. */
+    private static void logLeak(WorkerProcess w, String leak) {
+        log.warn("{} leaks memory: {}; recycling it between tasks (nothing is lost)", w.name(), leak);
     }
 
     private void onTimeout(WorkerProcess w, PoolTask<?> task) {

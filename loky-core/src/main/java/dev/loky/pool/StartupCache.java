@@ -72,7 +72,7 @@ final class StartupCache {
         return new StartupCache(dir.resolve("loky-worker-" + key + (aot ? ".aot" : ".jsa")), aot);
     }
 
-    /** A recording in progress: where the worker writes, and whether it was ours to move. */
+    /** A recording in progress: the temporary file the recording worker writes as it exits. */
     record Recording(Path temporary) {
     }
 
@@ -110,10 +110,6 @@ final class StartupCache {
         } finally {
             this.recording.set(false);
         }
-    }
-
-    Path file() {
-        return cacheFile;
     }
 
     private static String hash(String text) {
