@@ -8,8 +8,10 @@ public enum RestartReason {
     MEMORY_LEAK("memory-leak"),
     /** It ran {@code workerMaxTasks} tasks. */
     MAX_TASKS("max-tasks"),
-    /** A task it ran exceeded its timeout, or ignored a cancellation. */
-    TIMEOUT("timeout");
+    /** A task it ran exceeded its timeout. */
+    TIMEOUT("timeout"),
+    /** A cancelled task ignored its interrupt for the cancel grace period, so the worker was killed. */
+    CANCEL_IGNORED("cancel-ignored");
 
     private final String tag;
 

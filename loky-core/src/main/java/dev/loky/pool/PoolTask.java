@@ -4,7 +4,6 @@ import dev.loky.TaskOutcome;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * A submitted task and the future its caller holds. {@link #cancel(boolean)} tells the pool, which
@@ -28,9 +27,9 @@ final class PoolTask<T> extends CompletableFuture<T> {
     private final CancelHandler onCancel;
 
     /** The worker it was handed to, or {@code null} while queued. Pool lock. */
-    Object worker;
-    /** The pending timeout check, if any. Pool lock. */
-    ScheduledFuture<?> timeoutCheck;
+    WorkerSlot worker;
+    /** The pending timeout, if any. Pool lock. */
+    Scheduler.Timer timeoutTimer;
 
     PoolTask(long id, byte[] payload, Duration timeout, String description, CancelHandler onCancel) {
         this.id = id;

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>The cache file is keyed by the JDK, the classpath, the main class and the JVM arguments, so a
  * changed application never uses a stale cache (the JVM also checks, and ignores a mismatching one
  * with a warning). While no cache exists, the pool starts one extra recording worker beside its own
- * (see {@code ProcessPool.spawnRecorder}): it boots, exits at once, and writes the cache to a
+ * (see {@code WorkerLauncher}): it boots, exits at once, and writes the cache to a
  * temporary file as it exits cleanly; the parent then moves that file into place atomically. A
  * recording that dies writes nothing usable, and the next start tries again.
  */
@@ -77,18 +77,24 @@ final class StartupCache {
     }
 
     /**
-     * The JVM arguments that make the next worker use the cache, or none while it does not exist;
-     * then, if nobody records it yet, {@code recordingOut} receives a recording to start (see
-     * {@link #recordingFlags(Recording)}).
+     * What the next worker starts with: the JVM arguments that make it use the cache, or none
+     * while it does not exist.
+     *
+     * @param recording a recording to start beside it (see {@link #recordingFlags(Recording)}) when
+     *        the cache does not exist and nobody records it yet; else {@code null}
      */
-    List<String> jvmArgs(Recording[] recordingOut) {
+    record Plan(List<String> jvmArgs, Recording recording) {
+    }
+
+    /** The plan for the next worker; at most one recording runs at a time. */
+    Plan plan() {
         if (Files.isRegularFile(cacheFile)) {
-            return List.of((aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + cacheFile);
+            return new Plan(List.of((aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + cacheFile), null);
         }
         if (recording.compareAndSet(false, true)) {
-            recordingOut[0] = new Recording(cacheFile.resolveSibling(cacheFile.getFileName() + "." + UUID.randomUUID() + ".tmp"));
+            return new Plan(List.of(), new Recording(cacheFile.resolveSibling(cacheFile.getFileName() + "." + UUID.randomUUID() + ".tmp")));
         }
-        return List.of();
+        return new Plan(List.of(), null);
     }
 
     /** The JVM arguments of a worker that records the cache into {@code recording}'s file as it exits. */

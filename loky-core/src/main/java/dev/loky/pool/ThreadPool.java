@@ -4,13 +4,11 @@ import dev.loky.PoolConfig;
 import dev.loky.PoolSnapshot;
 import dev.loky.RemoteCallable;
 import dev.loky.StartMethod;
-import dev.loky.TaskOutcome;
 import dev.loky.TaskTimeoutException;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -32,19 +30,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ThreadPool extends AbstractProcessExecutor {
 
     private final PoolConfig config;
-    private final Listeners listeners;
     private final ThreadPoolExecutor executor;
     private final ScheduledThreadPoolExecutor timer;
     private final AtomicLong ids = new AtomicLong();
     private final Set<Runner<?>> running = ConcurrentHashMap.newKeySet();
-    private final AtomicLong submitted = new AtomicLong();
-    private final AtomicLong succeeded = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong cancelled = new AtomicLong();
+    private final PoolCounters counters;
 
     public ThreadPool(PoolConfig config) {
         this.config = Objects.requireNonNull(config, "config must not be null");
-        this.listeners = new Listeners(config.listeners());
+        this.counters = new PoolCounters(config.listeners());
         AtomicInteger threadIds = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(config.maxWorkers(), config.maxWorkers(),
                 config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -75,22 +69,19 @@ public final class ThreadPool extends AbstractProcessExecutor {
             throw rejected(config.name());
         }
         Duration effective = timeout != null ? timeout : config.taskTimeout();
-        PoolTask<T> future = new PoolTask<>(ids.incrementAndGet(), null, effective, task.getClass().getName(), this::onCancel);
-        Runner<T> runner = new Runner<>(future, task);
-        future.worker = runner;
+        Runner<T> runner = new Runner<>(task);
+        PoolTask<T> future = new PoolTask<>(ids.incrementAndGet(), null, effective, task.getClass().getName(), cancelled -> {
+            counters.cancelled(cancelled);
+            runner.interrupt();
+        });
+        runner.future = future;
         try {
             executor.execute(runner);
         } catch (RejectedExecutionException e) {
             throw rejected(config.name());
         }
-        submitted.incrementAndGet();
+        counters.submitted.incrementAndGet();
         return future;
-    }
-
-    private void onCancel(PoolTask<?> task) {
-        cancelled.incrementAndGet();
-        listeners.fire(l -> l.taskFinished(TaskOutcome.CANCELLED, task.elapsed()));
-        ((Runner<?>) task.worker).interrupt();
     }
 
     @Override
@@ -128,8 +119,7 @@ public final class ThreadPool extends AbstractProcessExecutor {
         }
         String state = executor.isTerminated() ? "TERMINATED" : executor.isShutdown() ? "SHUTTING_DOWN" : "RUNNING";
         return new PoolSnapshot(state, StartMethod.THREADS, executor.getMaximumPoolSize(), executor.getQueue().size(),
-                List.copyOf(workers), new PoolSnapshot.Counters(submitted.get(), succeeded.get(), failed.get(),
-                        cancelled.get(), 0, Map.of(), 0, 0), null);
+                List.copyOf(workers), counters.snapshot(0), null);
     }
 
     @Override
@@ -172,12 +162,12 @@ public final class ThreadPool extends AbstractProcessExecutor {
 
     /** Runs one task on a pool thread; knows its thread so that a cancel or timeout can interrupt it. */
     private final class Runner<T> implements Runnable {
-        final PoolTask<T> future;
+        /** Set once, before the runner is handed to the executor. */
+        PoolTask<T> future;
         private final RemoteCallable<T> task;
         private Thread thread;
 
-        Runner(PoolTask<T> future, RemoteCallable<T> task) {
-            this.future = future;
+        Runner(RemoteCallable<T> task) {
             this.task = task;
         }
 
@@ -199,10 +189,8 @@ public final class ThreadPool extends AbstractProcessExecutor {
             ScheduledFuture<?> timeout = null;
             if (future.timeout != null) {
                 timeout = timer.schedule(() -> {
-                    if (future.completeExceptionally(new TaskTimeoutException(future + " did not finish within "
+                    if (counters.finish(future, null, new TaskTimeoutException(future + " did not finish within "
                             + future.timeout + "; its thread was interrupted", future.timeout))) {
-                        failed.incrementAndGet();
-                        listeners.fire(l -> l.taskFinished(TaskOutcome.TIMEOUT, future.elapsed()));
                         interrupt();
                     }
                 }, future.timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -223,12 +211,7 @@ public final class ThreadPool extends AbstractProcessExecutor {
                     Thread.interrupted();
                 }
             }
-            boolean completed = error == null ? future.complete(value) : future.completeExceptionally(error);
-            if (completed) {
-                (error == null ? succeeded : failed).incrementAndGet();
-                TaskOutcome outcome = PoolTask.outcomeOf(error);
-                listeners.fire(l -> l.taskFinished(outcome, future.elapsed()));
-            }
+            counters.finish(future, value, error);
         }
     }
 }

@@ -1,0 +1,158 @@
+package dev.loky.pool;
+
+import dev.loky.PoolConfig;
+import dev.loky.RemoteTaskException;
+import dev.loky.RemoteWorkerMarker;
+import dev.loky.TaskSerializationException;
+import dev.loky.TaskTimeoutException;
+import dev.loky.TerminatedWorkerException;
+import dev.loky.WorkerStartupException;
+import dev.loky.protocol.FrameType;
+import dev.loky.protocol.TaskReply;
+import dev.loky.protocol.ThrowableDescription;
+import dev.loky.serialization.JavaTaskSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a task's caller gets: decodes replies, rebuilds the worker's exceptions, and writes the
+ * error messages (crash, timeout, failed start, serialization). Stateless apart from its
+ * configuration, so any thread may use it; it runs without the pool's lock.
+ */
+final class Outcomes {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
+
+    private final PoolConfig config;
+    private final ClassLoader loader;
+    private final PoolCounters counters;
+
+    Outcomes(PoolConfig config, ClassLoader loader, PoolCounters counters) {
+        this.config = config;
+        this.loader = loader;
+        this.counters = counters;
+    }
+
+    /** Completes a task from its worker's reply frame. */
+    void complete(PoolTask<?> task, FrameType type, TaskReply reply, WorkerChannel w) {
+        switch (type) {
+            case RESULT -> completeWithValue(task, reply);
+            case TASK_ERROR -> fail(task, rebuildException(reply, w.pid()));
+            case SERIALIZATION_ERROR -> {
+                TaskSerializationException.Side side = TaskSerializationException.Side.values()[reply.side()];
+                ThrowableDescription cause = readDescription(reply);
+                fail(task, new TaskSerializationException(side, task.description + ": " + side.describe()
+                        + " (" + w.name() + "): " + cause, cause == null ? null : cause.toException()));
+            }
+            default -> throw new IllegalStateException("not a reply: " + type);
+        }
+    }
+
+    /** {@code true} when a {@link FrameType#TASK_ERROR} reply is an {@code OutOfMemoryError}: the worker halts after it. */
+    boolean isOutOfMemory(FrameType type, TaskReply reply) {
+        if (type != FrameType.TASK_ERROR) {
+            return false;
+        }
+        ThrowableDescription description = readDescription(reply);
+        return description != null && OutOfMemoryError.class.getName().equals(description.className());
+    }
+
+    void fail(PoolTask<?> task, Throwable error) {
+        task.payload = null;
+        counters.finish(task, null, error);
+    }
+
+    private void completeWithValue(PoolTask<?> task, TaskReply reply) {
+        Object value;
+        try {
+            value = config.serializer().deserialize(reply.value(), loader);
+        } catch (Throwable e) {
+            fail(task, serializationFailure(task, TaskSerializationException.Side.RESULT_IN_PARENT, e,
+                    "The result's class must be on the caller's classpath and readable there."));
+            return;
+        }
+        task.payload = null;
+        counters.finish(task, value, null);
+    }
+
+    static TaskSerializationException serializationFailure(PoolTask<?> task, TaskSerializationException.Side side,
+            Throwable e, String fix) {
+        return new TaskSerializationException(side, task.description + ": " + side.describe() + ": " + e + ". " + fix, e);
+    }
+
+    private Throwable rebuildException(TaskReply reply, long pid) {
+        Throwable error = null;
+        if (reply.value().length > 0) {
+            try {
+                error = (Throwable) config.serializer().deserialize(reply.value(), loader);
+            } catch (Throwable e) {
+                log.debug("cannot rebuild a remote exception; describing it instead", e);
+            }
+        }
+        if (error == null) {
+            ThrowableDescription description = readDescription(reply);
+            error = description != null ? description.toException()
+                    : new RemoteTaskException("unknown", "the worker's exception could not be read", null, null);
+        }
+        error.addSuppressed(new RemoteWorkerMarker(pid));
+        return error;
+    }
+
+    private ThrowableDescription readDescription(TaskReply reply) {
+        try {
+            return (ThrowableDescription) JavaTaskSerializer.INSTANCE.deserialize(reply.description(), loader);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    TaskTimeoutException timedOut(PoolTask<?> task, WorkerChannel w) {
+        return new TaskTimeoutException(task + " did not finish within " + task.timeout + " in " + w.name()
+                + "; the worker was killed and will be replaced", task.timeout);
+    }
+
+    TerminatedWorkerException terminated(WorkerChannel w, int exitCode, PoolTask<?> task, String output) {
+        String signal = ExitStatus.signalName(exitCode, output);
+        String status = ExitStatus.describe(exitCode);
+        if (signal != null && !status.contains(signal)) {
+            status += " after a fatal " + signal + " in the JVM";
+        }
+        String message = w.name() + " died with " + status + " while running " + task
+                + "; only this task failed and the worker is being replaced."
+                + (output.isBlank() ? "" : " Last output of the worker:\n" + output);
+        return new TerminatedWorkerException(message, w.pid(), exitCode, signal, output);
+    }
+
+    WorkerStartupException startupFailure(WorkerChannel w, int exitCode, String output, boolean timedOut) {
+        String why;
+        if (timedOut) {
+            why = "was not ready within " + config.startupTimeout() + " (raise the startup timeout, or find what it waits for)";
+        } else if (w.startupFailure != null) {
+            why = "failed in its initializer: " + w.startupFailure.lines().findFirst().orElse("");
+        } else {
+            why = "exited with " + ExitStatus.describe(exitCode) + " before it was ready";
+        }
+        String message = w.name() + " could not start: " + why + ". Check the worker JVM arguments "
+                + config.jvmArgs() + ", the java home and the classpath."
+                + (output.isBlank() ? "" : " Worker output:\n" + output);
+        return new WorkerStartupException(message, output, null);
+    }
+
+    /** A short description of a task for messages: its own {@code toString}, or where its lambda was written. */
+    static String describe(Object task) {
+        if (task instanceof MapChunk<?, ?> chunk) {
+            return "map chunk of " + chunk.size() + " items";
+        }
+        Class<?> type = task.getClass();
+        try {
+            if (type.getMethod("toString").getDeclaringClass() != Object.class) {
+                return task.toString();
+            }
+        } catch (NoSuchMethodException e) {
+            // every class has toString
+        }
+        String name = type.getName();
+        int lambda = name.indexOf("$$Lambda");
+        return lambda > 0 ? "lambda in " + name.substring(0, lambda) : name;
+    }
+}

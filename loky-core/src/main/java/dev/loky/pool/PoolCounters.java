@@ -1,0 +1,81 @@
+package dev.loky.pool;
+
+import dev.loky.PoolEventListener;
+import dev.loky.PoolSnapshot;
+import dev.loky.RestartReason;
+import dev.loky.TaskOutcome;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The counters every executor keeps ({@link ProcessPool} and {@link ThreadPool}), and the one place
+ * a finished task is counted and told to the listeners.
+ *
+ * <p>Thread-safe: each counter is atomic; a snapshot reads them one by one, so its figures may be
+ * a few tasks apart from each other while tasks finish.
+ */
+final class PoolCounters {
+
+    final AtomicLong submitted = new AtomicLong();
+    final AtomicLong succeeded = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final AtomicLong cancelled = new AtomicLong();
+    final AtomicLong crashes = new AtomicLong();
+    final AtomicLong startupFailures = new AtomicLong();
+    private final Map<RestartReason, AtomicLong> restarts = new EnumMap<>(RestartReason.class);
+    private final Listeners listeners;
+
+    PoolCounters(List<PoolEventListener> listeners) {
+        this.listeners = new Listeners(listeners);
+        for (RestartReason reason : RestartReason.values()) {
+            restarts.put(reason, new AtomicLong());
+        }
+    }
+
+    Listeners listeners() {
+        return listeners;
+    }
+
+    void restarted(RestartReason reason) {
+        restarts.get(reason).incrementAndGet();
+    }
+
+    /**
+     * Completes a task's future with its value or error; counts it and tells the listeners only if
+     * this call completed it (a task completes exactly once, whoever gets there first).
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    boolean finish(PoolTask task, Object value, Throwable error) {
+        boolean completed = error == null ? task.complete(value) : task.completeExceptionally(error);
+        if (completed) {
+            (error == null ? succeeded : failed).incrementAndGet();
+            TaskOutcome outcome = PoolTask.outcomeOf(error);
+            Duration elapsed = task.elapsed();
+            listeners.fire(l -> l.taskFinished(outcome, elapsed));
+        }
+        return completed;
+    }
+
+    /** A caller cancelled its task. */
+    void cancelled(PoolTask<?> task) {
+        cancelled.incrementAndGet();
+        Duration elapsed = task.elapsed();
+        listeners.fire(l -> l.taskFinished(TaskOutcome.CANCELLED, elapsed));
+    }
+
+    PoolSnapshot.Counters snapshot(int consecutiveStartupFailures) {
+        Map<String, Long> restartCounts = new LinkedHashMap<>();
+        restarts.forEach((reason, n) -> {
+            if (n.get() > 0) {
+                restartCounts.put(reason.tag(), n.get());
+            }
+        });
+        return new PoolSnapshot.Counters(submitted.get(), succeeded.get(), failed.get(), cancelled.get(), crashes.get(),
+                Map.copyOf(restartCounts), startupFailures.get(), consecutiveStartupFailures);
+    }
+}

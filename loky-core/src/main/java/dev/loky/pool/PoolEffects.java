@@ -1,0 +1,243 @@
+package dev.loky.pool;
+
+import dev.loky.PoolConfig;
+import dev.loky.memory.LeakDetector;
+import dev.loky.pool.Scheduler.Departure;
+import dev.loky.protocol.Frame;
+import dev.loky.protocol.FrameType;
+import dev.loky.protocol.TaskReply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Carries out what the {@link Scheduler} decides, and feeds it what the workers' channels report.
+ *
+ * <p>Concurrency: the {@link Scheduler.Effects} methods are called by the scheduler under the
+ * pool's lock; they only queue frames in a channel's outbox, arm timers, and collect the rest (I/O,
+ * completing futures, listeners) as actions that the pool runs after releasing the lock. The
+ * {@link WorkerChannel.Events} methods run on a worker's reader thread without the lock: they
+ * decode, take the lock for one scheduler event, and complete the caller's future on that same
+ * thread, with no further hand-off.
+ */
+final class PoolEffects implements Scheduler.Effects, WorkerChannel.Events {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
+
+    private final ProcessPool pool;
+    private final PoolConfig config;
+    private final WorkerLauncher launcher;
+    private final ScheduledThreadPoolExecutor timer;
+    private final Outcomes outcomes;
+    private final PoolCounters counters;
+    /** The actions of the event being handled; pool lock. */
+    private List<Runnable> after;
+
+    PoolEffects(ProcessPool pool, PoolConfig config, WorkerLauncher launcher, ScheduledThreadPoolExecutor timer,
+            Outcomes outcomes, PoolCounters counters) {
+        this.pool = pool;
+        this.config = config;
+        this.launcher = launcher;
+        this.timer = timer;
+        this.outcomes = outcomes;
+        this.counters = counters;
+    }
+
+    /** Starts collecting actions into {@code next}; returns the list collected so far. Pool lock. */
+    List<Runnable> collect(List<Runnable> next) {
+        List<Runnable> previous = after;
+        after = next;
+        return previous;
+    }
+
+    // ------------------------------------------------------------------ Scheduler.Effects (pool lock)
+
+    @Override
+    public void launch(WorkerSlot w) {
+        WorkerChannel channel = newChannel(w);
+        after.add(() -> launcher.launch(channel, this::newRecorder, this));
+    }
+
+    private WorkerChannel newChannel(WorkerSlot w) {
+        LeakDetector leak = config.memoryLeakProtection() && !w.recorder
+                ? new LeakDetector(config.memoryLeakThresholdBytes(), config.memoryCheckInterval().toMillis()) : null;
+        WorkerChannel channel = new WorkerChannel(w, config.name(), leak);
+        w.channel = channel;
+        return channel;
+    }
+
+    private WorkerChannel newRecorder() {
+        return pool.lockedGet(() -> {
+            WorkerSlot recorder = pool.scheduler().newRecorder();
+            return recorder == null ? null : newChannel(recorder);
+        });
+    }
+
+    @Override
+    public void send(WorkerSlot w, PoolTask<?> task) {
+        WorkerChannel channel = w.channel;
+        channel.enqueue(FrameType.TASK, task.id, task.payload);
+        after.add(channel::flush);
+    }
+
+    @Override
+    public void sendCancel(WorkerSlot w, PoolTask<?> task) {
+        WorkerChannel channel = w.channel;
+        channel.enqueue(FrameType.CANCEL, task.id, new byte[0]);
+        after.add(channel::flush);
+    }
+
+    @Override
+    public void stop(WorkerSlot w) {
+        WorkerChannel channel = w.channel;
+        channel.enqueue(FrameType.SHUTDOWN, 0, new byte[0]);
+        after.add(channel::flush);
+    }
+
+    @Override
+    public void kill(WorkerSlot w) {
+        after.add(w.channel::kill);
+    }
+
+    @Override
+    public void schedule(Scheduler.Timer t) {
+        try {
+            t.handle = timer.schedule(() -> pool.locked(() -> pool.scheduler().onTimer(t)), t.delayNanos,
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // terminated: nothing left to time
+        }
+    }
+
+    @Override
+    public void unschedule(Scheduler.Timer t) {
+        if (t != null && t.handle instanceof ScheduledFuture<?> f) {
+            f.cancel(false);
+        }
+    }
+
+    @Override
+    public void cancelFuture(PoolTask<?> task) {
+        after.add(() -> task.cancel(true));
+    }
+
+    @Override
+    public void timedOut(PoolTask<?> task, WorkerSlot w) {
+        WorkerChannel channel = w.channel;
+        after.add(() -> {
+            log.warn("{} exceeded its timeout of {} on {}; killing the worker", task, task.timeout, channel.name());
+            outcomes.fail(task, outcomes.timedOut(task, channel));
+        });
+    }
+
+    @Override
+    public void memoryCheckDue(WorkerSlot w) {
+        WorkerChannel channel = w.channel;
+        if (channel.leak != null && channel.leak.residentCheckDue()) {
+            after.add(() -> {
+                try {
+                    timer.execute(() -> checkResidentMemory(channel));
+                } catch (RejectedExecutionException e) {
+                    // terminated
+                }
+            });
+        }
+    }
+
+    /** Runs on the timer thread: OSHI asks the operating system. */
+    private void checkResidentMemory(WorkerChannel channel) {
+        String leak = channel.leak.checkResident(channel.pid());
+        if (leak != null) {
+            pool.locked(() -> pool.scheduler().onNativeLeak(channel.slot, leak));
+        }
+    }
+
+    @Override
+    public void terminated() {
+        pool.signalTerminated();
+        after.add(() -> {
+            timer.shutdownNow();
+            ShutdownHook.unregister(pool);
+            log.debug("{} terminated", pool);
+        });
+    }
+
+    // ------------------------------------------------------------------ WorkerChannel.Events (reader thread)
+
+    @Override
+    public void onFrame(WorkerSlot w, Frame frame) {
+        switch (frame.type()) {
+            case READY -> onReady(w);
+            case STARTUP_FAILED -> w.channel.startupFailure = new String(frame.payload(), StandardCharsets.UTF_8);
+            case RESULT, TASK_ERROR, SERIALIZATION_ERROR -> onReply(w, frame);
+            default -> log.warn("{} sent an unexpected {} frame", w.channel.name(), frame.type());
+        }
+    }
+
+    private void onReady(WorkerSlot w) {
+        Duration startup = Duration.ofNanos(System.nanoTime() - w.createdNanos);
+        if (pool.lockedGet(() -> pool.scheduler().onReady(w))) {
+            long pid = w.channel.pid();
+            log.debug("{} ready in {} ms", w.channel.name(), startup.toMillis());
+            counters.listeners().fire(l -> l.workerStarted(pid, startup));
+        }
+    }
+
+    /** A reply: frees the worker (and gives it the next task) first, then completes the future here. */
+    private void onReply(WorkerSlot w, Frame frame) {
+        WorkerChannel channel = w.channel;
+        TaskReply reply;
+        try {
+            reply = TaskReply.decode(frame.payload());
+        } catch (IOException e) {
+            log.error("{} sent a malformed reply; killing it", channel.name(), e);
+            channel.kill();
+            return;
+        }
+        channel.heapUsedBytes = reply.heapUsedBytes();
+        String leak = channel.leak == null ? null : channel.leak.afterTask(reply.heapCommittedBytes(), reply.liveHeapBytes());
+        boolean outOfMemory = outcomes.isOutOfMemory(frame.type(), reply);
+        PoolTask<?> task = pool.lockedGet(() -> pool.scheduler().onReply(w, frame.id(), leak, outOfMemory));
+        if (task != null && !task.isDone()) {
+            outcomes.complete(task, frame.type(), reply, channel);
+        }
+    }
+
+    @Override
+    public void onExit(WorkerSlot w, int exitCode) {
+        WorkerChannel channel = w.channel;
+        if (channel.startupCacheRecording != null) {
+            channel.startupCache.recorded(channel.startupCacheRecording, exitCode);
+            channel.startupCacheRecording = null;
+        }
+        String output = channel.outputTail();
+        Departure departure = pool.lockedGet(() -> pool.scheduler().onExit(w,
+                timedOut -> outcomes.startupFailure(channel, exitCode, output, timedOut)));
+        Leaving why = departure.why();
+        if (why != null && why.isCrash()) {
+            log.warn("{} died: {}", channel.name(), ExitStatus.describe(exitCode));
+            counters.listeners().fire(l -> l.workerCrashed(channel.pid(), exitCode));
+        }
+        if (why != null && why.restart != null) {
+            counters.listeners().fire(l -> l.workerRestarted(why.restart));
+        }
+        if (departure.lost() != null) {
+            outcomes.fail(departure.lost(), outcomes.terminated(channel, exitCode, departure.lost(), output));
+        }
+        if (departure.startupError() != null) {
+            log.error(departure.startupError().getMessage());
+            counters.listeners().fire(l -> l.workerStartupFailed(departure.startupError()));
+            for (PoolTask<?> t : departure.failedWithStartup()) {
+                outcomes.fail(t, departure.startupError());
+            }
+        }
+    }
+}

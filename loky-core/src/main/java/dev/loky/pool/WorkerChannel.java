@@ -1,0 +1,215 @@
+package dev.loky.pool;
+
+import dev.loky.memory.LeakDetector;
+import dev.loky.protocol.Frame;
+import dev.loky.protocol.FrameReader;
+import dev.loky.protocol.FrameType;
+import dev.loky.protocol.FrameWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The I/O side of one worker JVM: its process, the outbox of frames to write, the reader thread
+ * (replies, then the exit), the stderr-drain thread and the tails of its output for error messages.
+ *
+ * <p>Thread-safe: frames are queued under the pool's lock in the order the scheduler decided and
+ * written by {@link #flush()} from any thread without it; the reader and stderr threads are this
+ * channel's own and report to the pool through {@link Events}, never holding a lock of the pool.
+ */
+final class WorkerChannel {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
+    private static final Logger workerLog = LoggerFactory.getLogger("dev.loky.worker");
+    private static final int TAIL_LINES = 40;
+
+    /** What the reader thread reports. */
+    interface Events {
+        void onFrame(WorkerSlot w, Frame frame);
+
+        void onExit(WorkerSlot w, int exitCode);
+    }
+
+    final WorkerSlot slot;
+    private final String poolName;
+    /** Memory-leak protection for this worker, or {@code null} when it is off. */
+    final LeakDetector leak;
+    /** The start-up cache this worker records at its exit, if it is a recorder. Set before launch. */
+    volatile StartupCache startupCache;
+    volatile StartupCache.Recording startupCacheRecording;
+
+    private volatile Process process;
+    private volatile FrameWriter writer;
+    private final ConcurrentLinkedQueue<Frame> outbox = new ConcurrentLinkedQueue<>();
+    private volatile boolean killRequested;
+    private volatile long pid = -1;
+    volatile long heapUsedBytes = -1;
+    volatile String startupFailure;
+    private final Deque<String> stderrTail = new ArrayDeque<>();
+    private final Deque<String> strayTail = new ArrayDeque<>();
+
+    WorkerChannel(WorkerSlot slot, String poolName, LeakDetector leak) {
+        this.slot = slot;
+        this.poolName = poolName;
+        this.leak = leak;
+    }
+
+    long pid() {
+        return pid;
+    }
+
+    /**
+     * Binds the started process and starts its reader and stderr threads; kills it at once if a
+     * kill was asked for before it existed.
+     */
+    void attach(Process process, Events events) {
+        this.pid = process.pid();
+        this.writer = new FrameWriter(process.getOutputStream());
+        this.process = process;
+        if (killRequested) {
+            process.destroyForcibly();
+        }
+        Thread stderr = new Thread(this::drainStderr, poolName + "-worker-" + slot.id + "-stderr");
+        stderr.setDaemon(true);
+        stderr.start();
+        Thread reader = new Thread(() -> readFrames(events, stderr), poolName + "-worker-" + slot.id + "-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Queues a frame; called under the pool's lock, so frames are queued in the order the scheduler decided. */
+    void enqueue(FrameType type, long id, byte[] payload) {
+        outbox.add(new Frame(type, id, payload));
+    }
+
+    /**
+     * Writes every queued frame, in order. Called without the pool's lock by whichever thread
+     * queued frames; several may call it at once, and the writer's lock keeps the order. A write
+     * failure means the worker is dying, which its reader thread reports.
+     */
+    void flush() {
+        FrameWriter w = writer;
+        if (w == null) {
+            return; // not launched yet: the launcher flushes once the channel exists
+        }
+        synchronized (w) {
+            Frame frame;
+            while ((frame = outbox.poll()) != null) {
+                try {
+                    w.write(frame);
+                } catch (IOException e) {
+                    outbox.clear();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Queues and writes one frame at once. */
+    void send(FrameType type, long id, byte[] payload) {
+        enqueue(type, id, payload);
+        flush();
+    }
+
+    /** Kills the process (SIGKILL); safe before it was started and after it exited. */
+    void kill() {
+        killRequested = true;
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+        }
+    }
+
+    private void readFrames(Events events, Thread stderr) {
+        FrameReader reader = new FrameReader(process.getInputStream(), line -> {
+            addTail(strayTail, line);
+            workerLog.warn("[{}] wrote outside the protocol: {}", name(), line);
+        });
+        try {
+            while (true) {
+                events.onFrame(slot, reader.read());
+            }
+        } catch (EOFException e) {
+            // the worker closed its end: it is exiting
+        } catch (IOException e) {
+            log.error("{}: channel failed ({}); killing it", name(), e.getMessage());
+            kill();
+        } catch (RuntimeException | Error e) {
+            log.error("{}: reader failed; killing it", name(), e);
+            kill();
+        }
+        int exitCode = awaitExit();
+        try {
+            stderr.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        events.onExit(slot, exitCode);
+    }
+
+    private int awaitExit() {
+        Process p = process;
+        try {
+            if (!p.waitFor(2, TimeUnit.SECONDS)) {
+                log.warn("{} closed its channel but did not exit; killing it", name());
+                p.destroyForcibly();
+                p.waitFor();
+            }
+            return p.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            return -1;
+        }
+    }
+
+    private void drainStderr() {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                addStderr(line);
+                workerLog.info("[{}-{} pid {}] {}", poolName, slot.id, pid, line);
+            }
+        } catch (IOException e) {
+            // the process is gone
+        }
+    }
+
+    void addStderr(String line) {
+        addTail(stderrTail, line);
+    }
+
+    private static void addTail(Deque<String> tail, String line) {
+        synchronized (tail) {
+            if (tail.size() == TAIL_LINES) {
+                tail.removeFirst();
+            }
+            tail.addLast(line);
+        }
+    }
+
+    /** The stray channel text (e.g. a JVM fatal-error banner) then the stderr tail. */
+    String outputTail() {
+        StringBuilder text = new StringBuilder();
+        synchronized (strayTail) {
+            strayTail.forEach(line -> text.append(line).append('\n'));
+        }
+        synchronized (stderrTail) {
+            stderrTail.forEach(line -> text.append(line).append('\n'));
+        }
+        return text.toString();
+    }
+
+    String name() {
+        return "worker " + slot.id + (pid > 0 ? " (pid " + pid + ")" : "");
+    }
+}

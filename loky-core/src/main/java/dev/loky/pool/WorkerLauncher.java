@@ -1,0 +1,110 @@
+package dev.loky.pool;
+
+import dev.loky.PoolConfig;
+import dev.loky.protocol.FrameType;
+import dev.loky.protocol.WorkerInit;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Starts worker processes: the command line (heap sizing, see {@link WorkerCommand}), the start-up
+ * cache and its recording worker, the {@link ProcessBuilder}, and the first frame ({@code INIT}).
+ *
+ * <p>Runs on whichever thread asked for a worker, never under the pool's lock: building the
+ * command and consulting the cache touch the file system. Thread-safe (the cache map is guarded
+ * by this object's monitor).
+ */
+final class WorkerLauncher {
+
+    private final PoolConfig config;
+    private final byte[] initializer;
+    private final Path errorFileDir = Path.of(System.getProperty("java.io.tmpdir"));
+    private final Map<List<String>, StartupCache> startupCaches = new HashMap<>();
+
+    WorkerLauncher(PoolConfig config) {
+        this.config = config;
+        this.initializer = serializeInitializer(config);
+    }
+
+    private static byte[] serializeInitializer(PoolConfig config) {
+        if (config.initializer() == null) {
+            return new byte[0];
+        }
+        try {
+            return config.serializer().serialize(config.initializer());
+        } catch (Exception e) {
+            throw new IllegalArgumentException("initializer must be serializable (capture only serializable values), but "
+                    + config.initializer().getClass().getName() + " could not be serialized: " + e, e);
+        }
+    }
+
+    /**
+     * Starts the process of {@code w}. When the start-up cache does not exist yet, also starts a
+     * recording worker in a slot from {@code recorderSlot} (none when it returns {@code null}); the
+     * worker itself then starts without the cache.
+     */
+    void launch(WorkerChannel w, Supplier<WorkerChannel> recorderSlot, WorkerChannel.Events events) {
+        List<String> command = WorkerCommand.build(config, w.slot.poolSize, errorFileDir);
+        StartupCache cache = startupCache(command);
+        List<String> flags = List.of();
+        if (cache != null) {
+            StartupCache.Plan plan = cache.plan();
+            flags = plan.jvmArgs();
+            if (plan.recording() != null) {
+                WorkerChannel recorder = recorderSlot.get();
+                if (recorder == null) {
+                    cache.recorded(plan.recording(), -1); // the pool stopped: nothing to record
+                } else {
+                    recorder.startupCache = cache;
+                    recorder.startupCacheRecording = plan.recording();
+                    start(recorder, withFlags(command, cache.recordingFlags(plan.recording())), events);
+                }
+            }
+        }
+        start(w, withFlags(command, flags), events);
+    }
+
+    private void start(WorkerChannel w, List<String> command, WorkerChannel.Events events) {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.directory((config.workingDirectory() != null ? config.workingDirectory()
+                : Path.of(System.getProperty("user.dir"))).toFile());
+        builder.environment().putAll(config.environment());
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException | RuntimeException e) {
+            w.addStderr("could not start " + command.get(0) + ": " + e);
+            events.onExit(w.slot, -1);
+            return;
+        }
+        w.attach(process, events);
+        WorkerInit init = new WorkerInit(w.slot.id, ProcessHandle.current().pid(), config.name(),
+                config.serializer().getClass().getName(), initializer, config.memoryCheckInterval().toMillis(),
+                config.memoryLeakProtection() ? config.memoryLeakThresholdBytes() : 0);
+        w.send(FrameType.INIT, 0, init.encode());
+    }
+
+    private synchronized StartupCache startupCache(List<String> command) {
+        if (config.startupCacheDir() == null) {
+            return null;
+        }
+        return startupCaches.computeIfAbsent(command, c -> StartupCache.forCommand(config.startupCacheDir(),
+                config.javaHome() != null ? config.javaHome() : Path.of(System.getProperty("java.home")), c));
+    }
+
+    /** The command with JVM flags inserted before its classpath and main class. */
+    private static List<String> withFlags(List<String> command, List<String> flags) {
+        if (flags.isEmpty()) {
+            return command;
+        }
+        List<String> withFlags = new ArrayList<>(command);
+        withFlags.addAll(command.size() - 3, flags);
+        return withFlags;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.loky.pool;
+
+import dev.loky.RestartReason;
+
+import java.util.ArrayDeque;
+
+/**
+ * The {@link Scheduler}'s view of one worker: its state and the tasks it holds. Every field except
+ * the final ones and {@link #channel} is owned by the scheduler and touched only under the pool's
+ * lock (or by a single-threaded test).
+ */
+final class WorkerSlot {
+
+    /** A worker's life, as the scheduler sees it. */
+    enum State {
+        /** Launched, not yet ready. */
+        STARTING,
+        /** Ready, no task. */
+        IDLE,
+        /** Holds one running task and possibly some sent ahead. */
+        BUSY,
+        /** Leaving: told to exit, being killed, or known to exit on its own; takes no new task. */
+        RETIRING,
+        /** Exited and accounted for. */
+        DEAD
+    }
+
+    final int id;
+    /** Only records the start-up cache: exits when ready, never runs a task, never counted. */
+    final boolean recorder;
+    /** Why the worker this one replaces went away, or {@code null}. */
+    final RestartReason replacing;
+    /** The pool's size when this worker was started (the launcher sizes its heap from it). */
+    final int poolSize;
+    final long createdNanos;
+
+    State state = State.STARTING;
+    /** Tasks sent to it, in order; the first runs, the rest were sent ahead and wait in the worker. */
+    final ArrayDeque<PoolTask<?>> inFlight = new ArrayDeque<>(4);
+    long headStartedNanos;
+    long tasksDone;
+    long idleSinceNanos;
+    /** Why it leaves, once it is {@link State#RETIRING} (or DEAD). */
+    Leaving leaving;
+    /** Why it will leave once its in-flight tasks are done; it gets no new task meanwhile. */
+    Leaving leavesAfterTasks;
+    Scheduler.Timer startupTimer;
+    Scheduler.Timer cancelGrace;
+
+    /** The I/O side (process, outbox, reader), set by the pool when it launches the worker; the scheduler never uses it. */
+    volatile WorkerChannel channel;
+
+    WorkerSlot(int id, boolean recorder, RestartReason replacing, int poolSize, long createdNanos) {
+        this.id = id;
+        this.recorder = recorder;
+        this.replacing = replacing;
+        this.poolSize = poolSize;
+        this.createdNanos = createdNanos;
+    }
+
+    /** Counts against {@code maxWorkers}: starting, idle, or busy and staying. */
+    boolean isActive() {
+        return !recorder && (state == State.STARTING || state == State.IDLE
+                || (state == State.BUSY && leavesAfterTasks == null));
+    }
+
+    /** Alive and not leaving: can run the waiting tasks sooner or later. */
+    boolean isStaying() {
+        return !recorder && state != State.DEAD && state != State.RETIRING;
+    }
+
+    @Override
+    public String toString() {
+        WorkerChannel c = channel;
+        long pid = c == null ? -1 : c.pid();
+        return "worker " + id + (pid > 0 ? " (pid " + pid + ")" : "");
+    }
+}
