@@ -1,0 +1,191 @@
+package dev.loky.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loky.RestartReason;
+import dev.loky.pool.WorkerSlot.State;
+
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+
+import org.junit.jupiter.api.Test;
+
+/** One event at a time: what the scheduler decides for each event, read from the effects it asks for. */
+class SchedulerTest {
+
+    private SchedulerHarness h = new SchedulerHarness(SchedulerHarness.config(2).build());
+
+    /** Submits one task and gets worker 1 ready and running it. */
+    private PoolTask<Object> runningOnWorker1() {
+        PoolTask<Object> task = h.submit();
+        h.ready(h.worker(1));
+        return task;
+    }
+
+    @Test
+    void submittedWithNoWorkerStartsOneAndSendsNothing() {
+        h.submit();
+        assertThat(h.log).containsExactly("launch 1");
+        assertThat(h.scheduler.queued()).isEqualTo(1);
+    }
+
+    @Test
+    void readyWorkerGetsTheWaitingTask() {
+        runningOnWorker1();
+        assertThat(h.log).containsExactly("launch 1", "send t1 to 1");
+        assertThat(h.worker(1).state).isEqualTo(State.BUSY);
+    }
+
+    @Test
+    void replyFreesTheWorkerAndReturnsTheTask() {
+        PoolTask<Object> task = runningOnWorker1();
+        assertThat(h.reply(h.worker(1), false)).isSameAs(task);
+        assertThat(task).isCompletedWithValue("ok");
+        assertThat(h.worker(1).state).isEqualTo(State.IDLE);
+    }
+
+    @Test
+    void aStaleReplyIsIgnored() {
+        PoolTask<Object> task = runningOnWorker1();
+        assertThat(h.scheduler.onReply(h.worker(1), task.id + 100, null, false)).isNull();
+        assertThat(h.worker(1).state).isEqualTo(State.BUSY);
+    }
+
+    @Test
+    void exitWhileBusyLosesOnlyItsTaskAndStartsAReplacement() {
+        PoolTask<Object> task = runningOnWorker1();
+        Scheduler.Departure d = h.exit(h.worker(1));
+        assertThat(d.lost()).isSameAs(task);
+        assertThat(d.why()).isEqualTo(Leaving.CRASHED);
+        assertThat(h.counters.crashes.get()).isEqualTo(1);
+        assertThat(h.log).endsWith("launch 2");
+    }
+
+    @Test
+    void timeoutFailsTheTaskAndKillsItsWorker() {
+        h.submit(Duration.ofSeconds(1));
+        h.ready(h.worker(1));
+        Scheduler.Timer timeout = h.timers.stream().filter(t -> t.kind == Scheduler.Timer.Kind.TASK_TIMEOUT).findFirst().orElseThrow();
+        h.fire(timeout);
+        assertThat(h.log).contains("timedOut t1 on 1", "kill 1");
+        assertThat(h.exit(h.worker(1)).why()).isEqualTo(Leaving.TIMEOUT);
+        assertThat(h.counters.snapshot(0).restarts()).containsEntry("timeout", 1L);
+    }
+
+    @Test
+    void cancellingAQueuedTaskDropsIt() {
+        PoolTask<Object> task = h.submit();
+        task.cancel(true);
+        assertThat(h.scheduler.queued()).isZero();
+        h.ready(h.worker(1));
+        assertThat(h.log).doesNotContain("send t1 to 1");
+    }
+
+    @Test
+    void aRunningTaskThatIgnoresItsCancelGetsItsWorkerKilledCountedAsCancelIgnored() {
+        PoolTask<Object> task = runningOnWorker1();
+        task.cancel(true);
+        assertThat(h.log).contains("cancel t1 on 1");
+        h.fire(h.timers.stream().filter(t -> t.kind == Scheduler.Timer.Kind.CANCEL_GRACE).findFirst().orElseThrow());
+        assertThat(h.log).contains("kill 1");
+        assertThat(h.exit(h.worker(1)).why()).isEqualTo(Leaving.CANCEL_IGNORED);
+        assertThat(h.counters.snapshot(0).restarts()).containsEntry(RestartReason.CANCEL_IGNORED.tag(), 1L)
+                .doesNotContainKey("timeout");
+    }
+
+    @Test
+    void outOfMemoryRetiresTheWorkerAndRequeuesWhatWasSentAhead() {
+        PoolTask<Object> first = runningOnWorker1();
+        h.reply(h.worker(1), false); // one short task: the pool now sends ahead
+        PoolTask<Object> oom = h.submit();
+        PoolTask<Object> ahead = h.submit();
+        assertThat(h.worker(1).inFlight).containsExactly(oom, ahead);
+
+        h.reply(h.worker(1), true);
+
+        assertThat(h.worker(1).state).isEqualTo(State.RETIRING);
+        assertThat(h.worker(1).inFlight).isEmpty();
+        assertThat(ahead.worker).isNotSameAs(h.worker(1));
+        h.submit(); // the next task does not go to the leaving worker either
+        assertThat(h.violations).isEmpty();
+        assertThat(first).isDone();
+        Scheduler.Departure d = h.exit(h.worker(1));
+        assertThat(d.lost()).isNull();
+        assertThat(d.why().isCrash()).isTrue();
+        assertThat(ahead).isNotDone();
+    }
+
+    @Test
+    void maxTasksRecyclesAfterTheTask() {
+        h = new SchedulerHarness(SchedulerHarness.config(1).workerMaxTasks(1).build());
+        runningOnWorker1();
+        h.reply(h.worker(1), false);
+        assertThat(h.log).endsWith("stop 1");
+        assertThat(h.worker(1).leaving).isEqualTo(Leaving.MAX_TASKS);
+    }
+
+    @Test
+    void resizeDownStopsIdleWorkersFirstAndLetsBusyOnesFinish() {
+        h.submit();
+        h.submit();
+        h.ready(h.worker(1));
+        h.ready(h.worker(2));
+        h.reply(h.worker(2), false);
+        h.scheduler.resize(1);
+        assertThat(h.log).endsWith("stop 2");
+        h.scheduler.resize(1);
+        assertThat(h.worker(1).state).isEqualTo(State.BUSY);
+    }
+
+    @Test
+    void idleTickRetiresWorkersIdleLongerThanTheTimeout() {
+        runningOnWorker1();
+        h.reply(h.worker(1), false);
+        h.scheduler.onIdleTick();
+        assertThat(h.log).doesNotContain("stop 1");
+        h.now += Duration.ofSeconds(11).toNanos();
+        h.scheduler.onIdleTick();
+        assertThat(h.log).endsWith("stop 1");
+    }
+
+    @Test
+    void aFailedStartWithNoWorkerLeftFailsTheWaitingTasksAndBacksOff() {
+        PoolTask<Object> task = h.submit();
+        Scheduler.Departure d = h.exit(h.worker(1));
+        assertThat(d.failedWithStartup()).containsExactly(task);
+        assertThat(h.scheduler.consecutiveStartupFailures()).isEqualTo(1);
+        h.submit();
+        assertThat(h.log).containsExactly("launch 1"); // backing off: a retry timer, no new launch yet
+        assertThat(h.timers).anyMatch(t -> t.kind == Scheduler.Timer.Kind.RETRY);
+    }
+
+    @Test
+    void shutdownLetsRunningTasksFinishThenTerminates() {
+        PoolTask<Object> task = runningOnWorker1();
+        h.scheduler.shutdown();
+        assertThat(h.submit().isDone()).isFalse();
+        assertThat(h.accepted).containsExactly(task);
+        h.reply(h.worker(1), false);
+        assertThat(h.log).endsWith("stop 1");
+        h.exit(h.worker(1));
+        assertThat(h.log).endsWith("terminated");
+        assertThat(h.scheduler.state()).isEqualTo(Scheduler.PoolState.TERMINATED);
+    }
+
+    @Test
+    void shutdownNowKillsWorkersAndCancelsEveryTask() {
+        PoolTask<Object> running = runningOnWorker1();
+        PoolTask<Object> queued = h.submit();
+        h.scheduler.shutdownNow();
+        h.afterEvent();
+        assertThat(running).isCancelled();
+        assertThat(queued).isCancelled();
+        assertThat(h.log).contains("kill 1");
+        h.exit(h.worker(1));
+        h.exit(h.worker(2));
+        assertThat(h.scheduler.state()).isEqualTo(Scheduler.PoolState.TERMINATED);
+        assertThat(h.violations).isEmpty();
+        assertThat(queued.isCompletedExceptionally()).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(queued::join).isInstanceOf(CancellationException.class);
+    }
+}
