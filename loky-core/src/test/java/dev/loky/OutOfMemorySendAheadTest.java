@@ -4,10 +4,12 @@ import static dev.loky.support.Futures.failure;
 import static dev.loky.support.Futures.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +54,9 @@ class OutOfMemorySendAheadTest {
         }
         assertThat(value(rightAfter)).as("the first task after the OutOfMemoryError runs on the replacement")
                 .isNotEqualTo(first);
-        assertThat(pool.snapshot().counters().crashes()).isEqualTo(1);
+        // the worker's exit is seen a moment after its last answer
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(pool.snapshot().counters().crashes()).isEqualTo(1));
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.loky.pool;
 
 import dev.loky.PoolConfig;
 import dev.loky.memory.LeakDetector;
-import dev.loky.pool.Scheduler.Departure;
 import dev.loky.protocol.Frame;
 import dev.loky.protocol.FrameType;
 import dev.loky.protocol.TaskReply;
@@ -21,14 +20,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * Carries out what the {@link Scheduler} decides, and feeds it what the workers' channels report.
  *
- * <p>Concurrency: the {@link Scheduler.Effects} methods are called by the scheduler under the
+ * <p>Concurrency: the {@link Effects} methods are called by the scheduler under the
  * pool's lock; they only queue frames in a channel's outbox, arm timers, and collect the rest (I/O,
  * completing futures, listeners) as actions that the pool runs after releasing the lock. The
  * {@link WorkerChannel.Events} methods run on a worker's reader thread without the lock: they
  * decode, take the lock for one scheduler event, and complete the caller's future on that same
  * thread, with no further hand-off.
  */
-final class PoolEffects implements Scheduler.Effects, WorkerChannel.Events {
+final class PoolEffects implements Effects, WorkerChannel.Events {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
 
@@ -58,7 +57,7 @@ final class PoolEffects implements Scheduler.Effects, WorkerChannel.Events {
         return previous;
     }
 
-    // ------------------------------------------------------------------ Scheduler.Effects (pool lock)
+    // ------------------------------------------------------------------ Effects (pool lock)
 
     @Override
     public void launch(WorkerSlot w) {
@@ -108,7 +107,7 @@ final class PoolEffects implements Scheduler.Effects, WorkerChannel.Events {
     }
 
     @Override
-    public void schedule(Scheduler.Timer t) {
+    public void schedule(Timer t) {
         try {
             t.handle = timer.schedule(() -> pool.locked(() -> pool.scheduler().onTimer(t)), t.delayNanos,
                     TimeUnit.NANOSECONDS);
@@ -118,7 +117,7 @@ final class PoolEffects implements Scheduler.Effects, WorkerChannel.Events {
     }
 
     @Override
-    public void unschedule(Scheduler.Timer t) {
+    public void unschedule(Timer t) {
         if (t != null && t.handle instanceof ScheduledFuture<?> f) {
             f.cancel(false);
         }

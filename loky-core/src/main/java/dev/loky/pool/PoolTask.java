@@ -29,7 +29,7 @@ final class PoolTask<T> extends CompletableFuture<T> {
     /** The worker it was handed to, or {@code null} while queued. Pool lock. */
     WorkerSlot worker;
     /** The pending timeout, if any. Pool lock. */
-    Scheduler.Timer timeoutTimer;
+    Timer timeoutTimer;
 
     PoolTask(long id, byte[] payload, Duration timeout, String description, CancelHandler onCancel) {
         this.id = id;

@@ -44,8 +44,8 @@ final class WorkerSlot {
     Leaving leaving;
     /** Why it will leave once its in-flight tasks are done; it gets no new task meanwhile. */
     Leaving leavesAfterTasks;
-    Scheduler.Timer startupTimer;
-    Scheduler.Timer cancelGrace;
+    Timer startupTimer;
+    Timer cancelGrace;
 
     /** The I/O side (process, outbox, reader), set by the pool when it launches the worker; the scheduler never uses it. */
     volatile WorkerChannel channel;

@@ -18,7 +18,7 @@ import java.util.Set;
  * are exiting (killed, told to stop, or halting after an OutOfMemoryError), and it completes the
  * futures as the pool would, counting every completion attempt per task.
  */
-final class SchedulerHarness implements Scheduler.Effects {
+final class SchedulerHarness implements Effects {
 
     long now = 1_000_000_000L;
     final PoolCounters counters = new PoolCounters(List.of());
@@ -29,7 +29,7 @@ final class SchedulerHarness implements Scheduler.Effects {
     final Set<WorkerSlot> processes = new LinkedHashSet<>();
     /** Processes that will exit: killed, stopped, or halting after an OutOfMemoryError. */
     final Set<WorkerSlot> exiting = new LinkedHashSet<>();
-    final List<Scheduler.Timer> timers = new ArrayList<>();
+    final List<Timer> timers = new ArrayList<>();
     final List<PoolTask<?>> accepted = new ArrayList<>();
     /** How often the pool tried to complete each task (a reply, a crash, a timeout, a failed start, shutdownNow). */
     final Map<PoolTask<?>, Integer> completions = new IdentityHashMap<>();
@@ -88,10 +88,10 @@ final class SchedulerHarness implements Scheduler.Effects {
     }
 
     /** The process exits (on its own, or because it was told to). */
-    Scheduler.Departure exit(WorkerSlot w) {
+    Departure exit(WorkerSlot w) {
         processes.remove(w);
         exiting.remove(w);
-        Scheduler.Departure d = scheduler.onExit(w, timedOut -> new WorkerStartupException("could not start", "", null));
+        Departure d = scheduler.onExit(w, timedOut -> new WorkerStartupException("could not start", "", null));
         if (d.lost() != null) {
             complete(d.lost(), new IllegalStateException("died"));
         }
@@ -101,7 +101,7 @@ final class SchedulerHarness implements Scheduler.Effects {
         return d;
     }
 
-    void fire(Scheduler.Timer timer) {
+    void fire(Timer timer) {
         timers.remove(timer);
         now = Math.max(now, timer.handle == null ? now : (long) timer.handle);
         scheduler.onTimer(timer);
@@ -170,13 +170,13 @@ final class SchedulerHarness implements Scheduler.Effects {
     }
 
     @Override
-    public void schedule(Scheduler.Timer timer) {
+    public void schedule(Timer timer) {
         timer.handle = now + timer.delayNanos; // when it is due
         timers.add(timer);
     }
 
     @Override
-    public void unschedule(Scheduler.Timer timer) {
+    public void unschedule(Timer timer) {
         if (timer != null) {
             timers.remove(timer);
         }

@@ -54,7 +54,7 @@ class SchedulerTest {
     @Test
     void exitWhileBusyLosesOnlyItsTaskAndStartsAReplacement() {
         PoolTask<Object> task = runningOnWorker1();
-        Scheduler.Departure d = h.exit(h.worker(1));
+        Departure d = h.exit(h.worker(1));
         assertThat(d.lost()).isSameAs(task);
         assertThat(d.why()).isEqualTo(Leaving.CRASHED);
         assertThat(h.counters.crashes.get()).isEqualTo(1);
@@ -65,7 +65,7 @@ class SchedulerTest {
     void timeoutFailsTheTaskAndKillsItsWorker() {
         h.submit(Duration.ofSeconds(1));
         h.ready(h.worker(1));
-        Scheduler.Timer timeout = h.timers.stream().filter(t -> t.kind == Scheduler.Timer.Kind.TASK_TIMEOUT).findFirst().orElseThrow();
+        Timer timeout = h.timers.stream().filter(t -> t.kind == Timer.Kind.TASK_TIMEOUT).findFirst().orElseThrow();
         h.fire(timeout);
         assertThat(h.log).contains("timedOut t1 on 1", "kill 1");
         assertThat(h.exit(h.worker(1)).why()).isEqualTo(Leaving.TIMEOUT);
@@ -86,7 +86,7 @@ class SchedulerTest {
         PoolTask<Object> task = runningOnWorker1();
         task.cancel(true);
         assertThat(h.log).contains("cancel t1 on 1");
-        h.fire(h.timers.stream().filter(t -> t.kind == Scheduler.Timer.Kind.CANCEL_GRACE).findFirst().orElseThrow());
+        h.fire(h.timers.stream().filter(t -> t.kind == Timer.Kind.CANCEL_GRACE).findFirst().orElseThrow());
         assertThat(h.log).contains("kill 1");
         assertThat(h.exit(h.worker(1)).why()).isEqualTo(Leaving.CANCEL_IGNORED);
         assertThat(h.counters.snapshot(0).restarts()).containsEntry(RestartReason.CANCEL_IGNORED.tag(), 1L)
@@ -109,7 +109,7 @@ class SchedulerTest {
         h.submit(); // the next task does not go to the leaving worker either
         assertThat(h.violations).isEmpty();
         assertThat(first).isDone();
-        Scheduler.Departure d = h.exit(h.worker(1));
+        Departure d = h.exit(h.worker(1));
         assertThat(d.lost()).isNull();
         assertThat(d.why().isCrash()).isTrue();
         assertThat(ahead).isNotDone();
@@ -151,12 +151,12 @@ class SchedulerTest {
     @Test
     void aFailedStartWithNoWorkerLeftFailsTheWaitingTasksAndBacksOff() {
         PoolTask<Object> task = h.submit();
-        Scheduler.Departure d = h.exit(h.worker(1));
+        Departure d = h.exit(h.worker(1));
         assertThat(d.failedWithStartup()).containsExactly(task);
         assertThat(h.scheduler.consecutiveStartupFailures()).isEqualTo(1);
         h.submit();
         assertThat(h.log).containsExactly("launch 1"); // backing off: a retry timer, no new launch yet
-        assertThat(h.timers).anyMatch(t -> t.kind == Scheduler.Timer.Kind.RETRY);
+        assertThat(h.timers).anyMatch(t -> t.kind == Timer.Kind.RETRY);
     }
 
     @Test

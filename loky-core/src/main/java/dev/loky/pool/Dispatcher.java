@@ -1,0 +1,141 @@
+package dev.loky.pool;
+
+import dev.loky.PoolConfig;
+import dev.loky.pool.WorkerSlot.State;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.function.LongSupplier;
+
+/**
+ * The {@link Scheduler}'s queue and the way tasks meet workers: idle workers first, then new
+ * workers for what is left (unless start-ups are backing off), then send-ahead: when tasks are
+ * short (their mean run time under {@link #PREFETCH_BELOW_NANOS}), a busy worker gets up to
+ * {@link #PREFETCH_DEPTH} tasks ahead, so it never waits a round trip between them. Long tasks are
+ * never sent ahead: they would wait behind another while a worker may fall idle. Not thread-safe:
+ * owned by the scheduler.
+ */
+final class Dispatcher {
+
+    /** Tasks shorter than this on average are sent ahead to busy workers. */
+    static final long PREFETCH_BELOW_NANOS = 1_000_000;
+    /** At most this many tasks are in flight on one worker. */
+    static final int PREFETCH_DEPTH = 8;
+
+    /** Tasks waiting for a worker, in order. */
+    final ArrayDeque<PoolTask<?>> queue = new ArrayDeque<>();
+    private final PoolConfig config;
+    private final LongSupplier clock;
+    private final Effects effects;
+    private final WorkerRoster workers;
+    private final StartBackoff backoff;
+    /** Called when workers are needed but start-ups are backing off. */
+    private final Runnable onBlocked;
+    /** Mean run time of recent tasks (exponentially weighted), 0 until one finished. */
+    private long meanTaskNanos;
+
+    Dispatcher(PoolConfig config, LongSupplier clock, Effects effects, WorkerRoster workers, StartBackoff backoff,
+            Runnable onBlocked) {
+        this.config = config;
+        this.clock = clock;
+        this.effects = effects;
+        this.workers = workers;
+        this.backoff = backoff;
+        this.onBlocked = onBlocked;
+    }
+
+    /** A task ran for {@code nanos}: feeds the mean that decides send-ahead. */
+    void ran(long nanos) {
+        meanTaskNanos = meanTaskNanos == 0 ? nanos : (meanTaskNanos * 7 + nanos) / 8;
+    }
+
+    /** Hands queued tasks to idle workers, starts workers for what is left, then sends ahead. */
+    void dispatch(int maxWorkers) {
+        while (!queue.isEmpty()) {
+            WorkerSlot idle = workers.firstIdle();
+            if (idle == null) {
+                break;
+            }
+            PoolTask<?> task = queue.poll();
+            if (task.isDone()) {
+                continue; // cancelled while queued
+            }
+            assign(idle, task);
+        }
+        int waiting = queue.size();
+        int starting = workers.countStarting();
+        while (waiting > starting && workers.countActive() < maxWorkers) {
+            if (backoff.blocks(clock.getAsLong())) {
+                onBlocked.run();
+                break;
+            }
+            workers.spawn(maxWorkers);
+            starting++;
+        }
+        prefetch();
+    }
+
+    /** Sends queued tasks ahead to busy workers, when tasks are short (see the class comment). */
+    private void prefetch() {
+        if (queue.isEmpty() || meanTaskNanos == 0 || meanTaskNanos > PREFETCH_BELOW_NANOS) {
+            return;
+        }
+        while (!queue.isEmpty()) {
+            WorkerSlot target = null;
+            for (WorkerSlot w : workers) {
+                if (w.state == State.BUSY && w.leavesAfterTasks == null && w.inFlight.size() < PREFETCH_DEPTH
+                        && (config.workerMaxTasks() == 0 || w.tasksDone + w.inFlight.size() < config.workerMaxTasks())
+                        && (target == null || w.inFlight.size() < target.inFlight.size())) {
+                    target = w;
+                }
+            }
+            if (target == null) {
+                return;
+            }
+            PoolTask<?> task = queue.poll();
+            if (!task.isDone()) {
+                assign(target, task);
+            }
+        }
+    }
+
+    private void assign(WorkerSlot w, PoolTask<?> task) {
+        w.state = State.BUSY;
+        w.inFlight.add(task);
+        task.worker = w;
+        if (w.inFlight.size() == 1) {
+            startHead(w);
+        }
+        effects.send(w, task);
+    }
+
+    /** The worker's first in-flight task starts running now: its timeout starts now too. */
+    void startHead(WorkerSlot w) {
+        PoolTask<?> head = w.inFlight.peek();
+        w.headStartedNanos = clock.getAsLong();
+        if (head.isCancelled()) {
+            // cancelled while it waited in the worker: it is skipped, or interrupted if it started
+            startCancelGrace(w, head);
+        } else if (head.timeout != null) {
+            head.timeoutTimer = Timer.arm(effects, Timer.Kind.TASK_TIMEOUT, w, head, head.timeout.toNanos());
+        }
+    }
+
+    void startCancelGrace(WorkerSlot w, PoolTask<?> task) {
+        effects.unschedule(w.cancelGrace);
+        w.cancelGrace = Timer.arm(effects, Timer.Kind.CANCEL_GRACE, w, task, config.cancelGracePeriod().toNanos());
+    }
+
+    /** Puts the tasks a worker will never run back at the front of the queue, in their order. */
+    void requeue(WorkerSlot w) {
+        for (Iterator<PoolTask<?>> it = w.inFlight.descendingIterator(); it.hasNext(); ) {
+            PoolTask<?> t = it.next();
+            effects.unschedule(t.timeoutTimer);
+            t.worker = null;
+            if (!t.isDone()) {
+                queue.addFirst(t);
+            }
+        }
+        w.inFlight.clear();
+    }
+}

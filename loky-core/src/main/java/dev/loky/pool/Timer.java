@@ -1,0 +1,32 @@
+package dev.loky.pool;
+
+/** A delayed event; stale timers (their worker or task moved on) are ignored when they fire. */
+final class Timer {
+    enum Kind { STARTUP, TASK_TIMEOUT, CANCEL_GRACE, KILL, RETRY, PROBE }
+
+    final Kind kind;
+    final WorkerSlot worker;
+    final PoolTask<?> task;
+    final long delayNanos;
+    /** The owner's handle (a {@code ScheduledFuture}); the scheduler never reads it. */
+    volatile Object handle;
+
+    Timer(Kind kind, WorkerSlot worker, PoolTask<?> task, long delayNanos) {
+        this.kind = kind;
+        this.worker = worker;
+        this.task = task;
+        this.delayNanos = delayNanos;
+    }
+
+    /** Creates a timer and asks {@code effects} to schedule it. */
+    static Timer arm(Effects effects, Kind kind, WorkerSlot worker, PoolTask<?> task, long delayNanos) {
+        Timer timer = new Timer(kind, worker, task, delayNanos);
+        effects.schedule(timer);
+        return timer;
+    }
+
+    @Override
+    public String toString() {
+        return kind + (worker == null ? "" : " " + worker) + (task == null ? "" : " " + task);
+    }
+}
