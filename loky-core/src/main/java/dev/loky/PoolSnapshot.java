@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * A consistent picture of a pool at one moment: its workers, its queue and its counters.
  *
- * @param state RUNNING, SHUTTING_DOWN or TERMINATED
+ * @param state whether the pool accepts tasks
  * @param startMethod how the workers run
  * @param maxWorkers the pool's current size limit
  * @param queued tasks waiting for a worker
@@ -16,7 +16,7 @@ import java.util.Map;
  * @param lastStartupError the last worker startup failure's message, or {@code null}
  */
 public record PoolSnapshot(
-        String state,
+        State state,
         StartMethod startMethod,
         int maxWorkers,
         int queued,
@@ -26,7 +26,29 @@ public record PoolSnapshot(
 
     /** Workers that are ready or running a task. */
     public long liveWorkers() {
-        return workers.stream().filter(w -> w.state().equals("IDLE") || w.state().equals("BUSY") || w.state().equals("RETIRING")).count();
+        return workers.stream().filter(w -> w.state() != WorkerState.STARTING).count();
+    }
+
+    /** A pool's life. */
+    public enum State {
+        /** Accepts tasks. */
+        RUNNING,
+        /** Refuses new tasks; finishing the accepted ones. */
+        SHUTTING_DOWN,
+        /** No task and no worker left. */
+        TERMINATED
+    }
+
+    /** A worker's life, as a snapshot shows it. */
+    public enum WorkerState {
+        /** Launched, not ready yet. */
+        STARTING,
+        /** Ready, without a task. */
+        IDLE,
+        /** Running a task (and possibly holding more, sent ahead). */
+        BUSY,
+        /** Leaving: told to exit or being killed; takes no new task. */
+        RETIRING
     }
 
     /** Workers running a task. */
@@ -39,7 +61,7 @@ public record PoolSnapshot(
      *
      * @param id the pool-local worker number
      * @param pid the process id ({@code -1} while unknown; the caller's pid for {@code THREADS})
-     * @param state STARTING, IDLE, BUSY or RETIRING
+     * @param state where it is in its life
      * @param currentTask what it runs now, or {@code null}
      * @param tasksDone tasks it completed
      * @param rssBytes resident memory of its process ({@code -1} unknown)
@@ -50,7 +72,7 @@ public record PoolSnapshot(
     public record Worker(
             int id,
             long pid,
-            String state,
+            WorkerState state,
             String currentTask,
             long tasksDone,
             long rssBytes,

@@ -1,10 +1,8 @@
 package dev.loky;
 
-import dev.loky.pool.ProcessPool;
-import dev.loky.pool.ThreadPool;
-
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Factories for {@link ProcessExecutor}s.
@@ -16,6 +14,12 @@ import java.util.Objects;
  */
 public final class ProcessExecutors {
 
+    /**
+     * The implementation, named rather than referenced: the pool package depends on this API
+     * package, and this package does not depend on it, so the two form no cycle.
+     */
+    private static final String IMPLEMENTATION = "dev.loky.pool.PoolFactory";
+    private static final Function<PoolConfig, ProcessExecutor> FACTORY = loadFactory();
     private static final Object LOCK = new Object();
     private static ProcessExecutor reusable;
 
@@ -52,9 +56,17 @@ public final class ProcessExecutors {
     /** A private executor that the caller owns and must close. */
     public static ProcessExecutor create(PoolConfig config) {
         Objects.requireNonNull(config, "config must not be null");
-        return switch (config.startMethod()) {
-            case SPAWN -> new ProcessPool(config);
-            case THREADS -> new ThreadPool(config);
-        };
+        return FACTORY.apply(config);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Function<PoolConfig, ProcessExecutor> loadFactory() {
+        try {
+            return (Function<PoolConfig, ProcessExecutor>) Class.forName(IMPLEMENTATION, true,
+                    ProcessExecutors.class.getClassLoader()).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalStateException("loky-core is incomplete on this classpath: " + IMPLEMENTATION
+                    + " cannot be loaded (" + e + "); use one loky-core jar, not a partial copy", e);
+        }
     }
 }

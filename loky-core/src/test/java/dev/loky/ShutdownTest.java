@@ -61,7 +61,7 @@ class ShutdownTest {
         assertThat(value(queued2)).isEqualTo("queued 2");
         assertThat(pool.awaitTermination(Duration.ofSeconds(30))).isTrue();
         assertThat(pool.isTerminated()).isTrue();
-        assertThat(pool.snapshot().state()).isEqualTo("TERMINATED");
+        assertThat(pool.snapshot().state()).isEqualTo(PoolSnapshot.State.TERMINATED);
         Pids.awaitGone(pid);
     }
 

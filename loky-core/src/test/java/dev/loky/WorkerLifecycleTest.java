@@ -115,13 +115,13 @@ class WorkerLifecycleTest {
         long pid = gate.awaitStarted("busy");
 
         PoolSnapshot during = pool.snapshot();
-        assertThat(during.state()).isEqualTo("RUNNING");
+        assertThat(during.state()).isEqualTo(PoolSnapshot.State.RUNNING);
         assertThat(during.startMethod()).isEqualTo(StartMethod.SPAWN);
         assertThat(during.maxWorkers()).isEqualTo(2);
         assertThat(during.busyWorkers()).isEqualTo(1);
         assertThat(during.workers()).anySatisfy(w -> {
             assertThat(w.pid()).isEqualTo(pid);
-            assertThat(w.state()).isEqualTo("BUSY");
+            assertThat(w.state()).isEqualTo(PoolSnapshot.WorkerState.BUSY);
             assertThat(w.currentTask()).isNotNull();
         });
 
@@ -130,7 +130,7 @@ class WorkerLifecycleTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(pool.snapshot().workers()).anySatisfy(w -> {
                     assertThat(w.pid()).isEqualTo(pid);
-                    assertThat(w.state()).isEqualTo("IDLE");
+                    assertThat(w.state()).isEqualTo(PoolSnapshot.WorkerState.IDLE);
                     assertThat(w.currentTask()).isNull();
                     assertThat(w.tasksDone()).isEqualTo(1);
                     assertThat(w.uptime()).isPositive();

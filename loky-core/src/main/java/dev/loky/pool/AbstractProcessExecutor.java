@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /** What every executor shares: {@code execute} and the {@code map} family, built on {@code submit}. */
-public abstract class AbstractProcessExecutor implements ProcessExecutor {
+abstract class AbstractProcessExecutor implements ProcessExecutor {
 
     /** The current number of workers, to size chunks and the in-flight window. */
     protected abstract int parallelism();

@@ -45,7 +45,7 @@ import java.util.function.Supplier;
  * write the task to it themselves; each worker's reader thread decodes its replies and completes
  * the futures itself; one timer thread runs timeouts, idle checks and start-up retries.
  */
-public final class ProcessPool extends AbstractProcessExecutor {
+final class ProcessPool extends AbstractProcessExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
 
@@ -61,7 +61,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
     /** A copy of the scheduler's state for lock-free reads. */
     private volatile PoolState state = PoolState.RUNNING;
 
-    public ProcessPool(PoolConfig config) {
+    ProcessPool(PoolConfig config) {
         this.config = Objects.requireNonNull(config, "config must not be null");
         this.counters = new PoolCounters(config.listeners());
         ClassLoader context = Thread.currentThread().getContextClassLoader();
@@ -137,13 +137,13 @@ public final class ProcessPool extends AbstractProcessExecutor {
     public PoolSnapshot snapshot() {
         List<PoolSnapshot.Worker> entries = new ArrayList<>();
         PoolSnapshot.Counters snapshotCounters;
-        String poolState;
+        PoolSnapshot.State poolState;
         int max;
         int queued;
         String startupError;
         lock.lock();
         try {
-            poolState = scheduler.state().name();
+            poolState = PoolSnapshot.State.valueOf(scheduler.state().name());
             max = scheduler.maxWorkers();
             queued = scheduler.queued();
             startupError = scheduler.lastStartupError() == null ? null : scheduler.lastStartupError().getMessage();
@@ -154,7 +154,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
                     continue;
                 }
                 WorkerChannel c = w.channel;
-                entries.add(new PoolSnapshot.Worker(w.id, c == null ? -1 : c.pid(), w.state.name(),
+                entries.add(new PoolSnapshot.Worker(w.id, c == null ? -1 : c.pid(), PoolSnapshot.WorkerState.valueOf(w.state.name()),
                         w.inFlight.isEmpty() ? null : w.inFlight.peek().toString(), w.tasksDone, -1,
                         c == null ? -1 : c.heapUsedBytes, Duration.ofNanos(now - w.createdNanos),
                         w.replacing == null ? null : w.replacing.tag()));

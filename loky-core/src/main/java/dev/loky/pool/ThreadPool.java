@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and without isolation (mpire's {@code threading}). A timeout or a cancel interrupts the thread; a
  * task that ignores interrupts keeps its thread, since a thread cannot be killed.
  */
-public final class ThreadPool extends AbstractProcessExecutor {
+final class ThreadPool extends AbstractProcessExecutor {
 
     private final PoolConfig config;
     private final ThreadPoolExecutor executor;
@@ -36,7 +36,7 @@ public final class ThreadPool extends AbstractProcessExecutor {
     private final Set<Runner<?>> running = ConcurrentHashMap.newKeySet();
     private final PoolCounters counters;
 
-    public ThreadPool(PoolConfig config) {
+    ThreadPool(PoolConfig config) {
         this.config = Objects.requireNonNull(config, "config must not be null");
         this.counters = new PoolCounters(config.listeners());
         AtomicInteger threadIds = new AtomicInteger();
@@ -114,10 +114,11 @@ public final class ThreadPool extends AbstractProcessExecutor {
         List<PoolSnapshot.Worker> workers = new ArrayList<>();
         int i = 0;
         for (Runner<?> r : running) {
-            workers.add(new PoolSnapshot.Worker(++i, pid, "BUSY", r.future.toString(), 0, -1, -1,
+            workers.add(new PoolSnapshot.Worker(++i, pid, PoolSnapshot.WorkerState.BUSY, r.future.toString(), 0, -1, -1,
                     Duration.ofNanos(System.nanoTime() - r.future.submittedNanos), null));
         }
-        String state = executor.isTerminated() ? "TERMINATED" : executor.isShutdown() ? "SHUTTING_DOWN" : "RUNNING";
+        PoolSnapshot.State state = executor.isTerminated() ? PoolSnapshot.State.TERMINATED
+                : executor.isShutdown() ? PoolSnapshot.State.SHUTTING_DOWN : PoolSnapshot.State.RUNNING;
         return new PoolSnapshot(state, StartMethod.THREADS, executor.getMaximumPoolSize(), executor.getQueue().size(),
                 List.copyOf(workers), counters.snapshot(0), null);
     }

@@ -57,7 +57,7 @@ public final class Pids {
     /** Pids of the workers that are ready or busy. */
     public static Set<Long> livePids(ProcessExecutor pool) {
         return pool.snapshot().workers().stream()
-                .filter(w -> w.state().equals("IDLE") || w.state().equals("BUSY"))
+                .filter(w -> w.state() == PoolSnapshot.WorkerState.IDLE || w.state() == PoolSnapshot.WorkerState.BUSY)
                 .map(PoolSnapshot.Worker::pid)
                 .collect(Collectors.toSet());
     }

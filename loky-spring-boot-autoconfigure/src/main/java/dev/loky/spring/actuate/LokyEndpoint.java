@@ -69,7 +69,7 @@ public class LokyEndpoint {
 
         static PoolDescriptor of(PoolSnapshot snapshot) {
             PoolSnapshot.Counters c = snapshot.counters();
-            return new PoolDescriptor(snapshot.state(), snapshot.startMethod().name().toLowerCase(Locale.ROOT), snapshot.maxWorkers(),
+            return new PoolDescriptor(snapshot.state().name(), snapshot.startMethod().name().toLowerCase(Locale.ROOT), snapshot.maxWorkers(),
                     snapshot.liveWorkers(), snapshot.busyWorkers(), snapshot.queued(),
                     snapshot.workers().stream().map(WorkerDescriptor::of).toList(),
                     new CountersDescriptor(c.submitted(), c.succeeded(), c.failed(), c.cancelled(), c.crashes(),
@@ -96,7 +96,7 @@ public class LokyEndpoint {
             long heapUsedBytes, double uptimeSeconds, String lastRestartReason) {
 
         static WorkerDescriptor of(PoolSnapshot.Worker w) {
-            return new WorkerDescriptor(w.id(), w.pid(), w.state(), w.currentTask(), w.tasksDone(), w.rssBytes(), w.heapUsedBytes(),
+            return new WorkerDescriptor(w.id(), w.pid(), w.state().name(), w.currentTask(), w.tasksDone(), w.rssBytes(), w.heapUsedBytes(),
                     Math.round(w.uptime().toMillis() / 100.0) / 10.0, w.lastRestartReason());
         }
     }

@@ -40,9 +40,9 @@ public class LokyHealthIndicator implements HealthIndicator {
     public Health health() {
         PoolSnapshot snapshot = executor.snapshot();
         PoolSnapshot.Counters counters = snapshot.counters();
-        long ready = snapshot.workers().stream().filter(w -> w.state().equals("IDLE") || w.state().equals("BUSY")).count();
+        long ready = snapshot.workers().stream().filter(w -> w.state() == PoolSnapshot.WorkerState.IDLE || w.state() == PoolSnapshot.WorkerState.BUSY).count();
         Health.Builder builder;
-        if (!"RUNNING".equals(snapshot.state())) {
+        if (snapshot.state() != PoolSnapshot.State.RUNNING) {
             builder = Health.down().withDetail("reason", "the pool is shut down (" + snapshot.state() + ")");
         } else if (counters.consecutiveStartupFailures() > 0 && ready == 0) {
             builder = Health.down().withDetail("reason", "workers fail to start (" + counters.consecutiveStartupFailures()
@@ -57,7 +57,7 @@ public class LokyHealthIndicator implements HealthIndicator {
     static Map<String, Object> details(PoolSnapshot snapshot) {
         PoolSnapshot.Counters counters = snapshot.counters();
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("state", snapshot.state());
+        details.put("state", snapshot.state().name());
         details.put("startMethod", snapshot.startMethod().name().toLowerCase(java.util.Locale.ROOT));
         details.put("maxWorkers", snapshot.maxWorkers());
         details.put("workers", snapshot.liveWorkers());

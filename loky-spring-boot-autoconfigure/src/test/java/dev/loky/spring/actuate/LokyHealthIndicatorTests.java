@@ -81,11 +81,11 @@ class LokyHealthIndicatorTests {
     }
 
     private static PoolSnapshot snapshot(String state, List<PoolSnapshot.Worker> workers, long consecutiveFailures, String error) {
-        return new PoolSnapshot(state, StartMethod.SPAWN, 2, 0, workers,
+        return new PoolSnapshot(PoolSnapshot.State.valueOf(state), StartMethod.SPAWN, 2, 0, workers,
                 new PoolSnapshot.Counters(10, 7, 3, 0, 3, Map.of("crash", 3L), consecutiveFailures, consecutiveFailures), error);
     }
 
     private static PoolSnapshot.Worker worker(String state, String task) {
-        return new PoolSnapshot.Worker(1, 1234, state, task, 5, 50_000_000, 10_000_000, Duration.ofSeconds(3), null);
+        return new PoolSnapshot.Worker(1, 1234, PoolSnapshot.WorkerState.valueOf(state), task, 5, 50_000_000, 10_000_000, Duration.ofSeconds(3), null);
     }
 }

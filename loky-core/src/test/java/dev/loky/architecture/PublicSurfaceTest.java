@@ -1,0 +1,115 @@
+package dev.loky.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Guards loky-core's architecture: the public surface is what DESIGN.md names plus the
+ * serialization SPI (nothing grows public by accident), and the packages form no cycle.
+ */
+class PublicSurfaceTest {
+
+    /**
+     * The public API. Names other issues add in parallel are listed already (the lead adjusts
+     * them at merge): MapFailedException, WorkerOutOfMemoryException, ClusterMemberLostException,
+     * ThrowingRemoteFunction, and the dev.loky.cluster package.
+     */
+    static final Set<String> API = Set.of(
+            "dev.loky.ProcessExecutor", "dev.loky.ProcessExecutors", "dev.loky.PoolConfig", "dev.loky.PoolConfig$Builder",
+            "dev.loky.PoolSnapshot", "dev.loky.PoolSnapshot$Worker", "dev.loky.PoolSnapshot$Counters",
+            "dev.loky.PoolSnapshot$State", "dev.loky.PoolSnapshot$WorkerState",
+            "dev.loky.MapOptions", "dev.loky.ProgressListener", "dev.loky.ProgressListener$Progress",
+            "dev.loky.PoolEventListener", "dev.loky.RestartReason", "dev.loky.StartMethod", "dev.loky.TaskOutcome",
+            "dev.loky.RemoteCallable", "dev.loky.RemoteFunction", "dev.loky.RemoteRunnable", "dev.loky.ThrowingRemoteFunction",
+            "dev.loky.LokyException", "dev.loky.RemoteTaskException", "dev.loky.RemoteWorkerMarker",
+            "dev.loky.TaskSerializationException", "dev.loky.TaskSerializationException$Side",
+            "dev.loky.TaskTimeoutException", "dev.loky.TerminatedWorkerException", "dev.loky.WorkerStartupException",
+            "dev.loky.MapFailedException", "dev.loky.WorkerOutOfMemoryException", "dev.loky.ClusterMemberLostException",
+            // the serialization SPI
+            "dev.loky.serialization.TaskSerializer", "dev.loky.serialization.JavaTaskSerializer",
+            "dev.loky.serialization.DeserializationFilter");
+
+    /** Packages whose public classes are API (the rest of dev.loky.. is internal). */
+    static final Set<String> API_PACKAGES = Set.of("dev.loky", "dev.loky.serialization", "dev.loky.cluster");
+
+    /**
+     * Internal packages: public classes there are not API (they are public only because another
+     * loky package uses them); the Spring module may use none of them except the worker's main class.
+     */
+    static final Set<String> INTERNAL_PACKAGES = Set.of("dev.loky.pool", "dev.loky.protocol", "dev.loky.memory",
+            "dev.loky.worker");
+
+    private static final JavaClasses CORE = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.loky");
+
+    @Test
+    void thePublicSurfaceIsTheAllowList() {
+        classes().that().resideInAnyPackage(API_PACKAGES.toArray(String[]::new)).and().arePublic()
+                .should(beIn(API, "on the public API allow-list (PublicSurfaceTest.API); make it package-private, "
+                        + "move it to an internal package, or add it to DESIGN.md and the list"))
+                .check(CORE);
+    }
+
+    @Test
+    void everyPackageIsEitherApiOrInternal() {
+        classes().should(new ArchCondition<JavaClass>("reside in a package declared API or internal") {
+            @Override
+            public void check(JavaClass c, ConditionEvents events) {
+                String p = c.getPackageName();
+                if (!API_PACKAGES.contains(p) && !INTERNAL_PACKAGES.contains(p)) {
+                    events.add(SimpleConditionEvent.violated(c, c.getName() + " is in " + p
+                            + ", which PublicSurfaceTest declares neither API nor internal"));
+                }
+            }
+        }).check(CORE);
+    }
+
+    @Test
+    void packagesFormNoCycle() {
+        slices().assignedFrom(BY_PACKAGE).should().beFreeOfCycles().check(CORE);
+        classes().that().resideInAPackage("dev.loky").should().onlyDependOnClassesThat()
+                .resideOutsideOfPackages(INTERNAL_PACKAGES.toArray(String[]::new))
+                .because("the API package names its implementation only by name (see ProcessExecutors), so no cycle")
+                .check(CORE);
+    }
+
+    /** One slice per package (the root package included), so a cycle between any two packages shows. */
+    static final SliceAssignment BY_PACKAGE = new SliceAssignment() {
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass c) {
+            return c.getPackageName().startsWith("dev.loky") ? SliceIdentifier.of(c.getPackageName()) : SliceIdentifier.ignore();
+        }
+
+        @Override
+        public String getDescription() {
+            return "one slice per dev.loky package";
+        }
+    };
+
+    static ArchCondition<JavaClass> beIn(Set<String> allowed, String what) {
+        return new ArchCondition<>("be " + what) {
+            @Override
+            public void check(JavaClass c, ConditionEvents events) {
+                if (!allowed.contains(c.getName()) && !c.getModifiers().contains(JavaModifier.SYNTHETIC)) {
+                    events.add(SimpleConditionEvent.violated(c, c.getName() + " is public but not " + what));
+                }
+            }
+        };
+    }
+}
