@@ -5,7 +5,7 @@ package dev.loky.spring.invocation;
  * {@code @ProcessAsync} call made from there runs inline instead of going back to the pool (no
  * pool re-entry, no fork bomb, no deadlock of a full pool waiting on itself).
  */
-public final class InlineCalls {
+final class InlineCalls {
 
     private static final ThreadLocal<Integer> DEPTH = new ThreadLocal<>();
 

@@ -39,7 +39,7 @@ import java.util.stream.BaseStream;
  * Built once per method (in the parent when the bean is proxied, which is where an unsupported
  * signature fails; in a worker on the first call) and cached.
  */
-public final class ProcessAsyncMethod {
+final class ProcessAsyncMethod {
 
     /** How the caller sees a call. */
     public enum Kind {
