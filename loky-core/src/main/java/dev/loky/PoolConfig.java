@@ -45,6 +45,7 @@ public final class PoolConfig {
     private final Duration memoryCheckInterval;
     private final Duration startupTimeout;
     private final boolean prestart;
+    private final int spares;
     private final StartMethod startMethod;
     private final TaskSerializer serializer;
     private final Duration cancelGracePeriod;
@@ -69,6 +70,7 @@ public final class PoolConfig {
         this.memoryCheckInterval = b.memoryCheckInterval;
         this.startupTimeout = b.startupTimeout;
         this.prestart = b.prestart;
+        this.spares = b.spares;
         this.startMethod = b.startMethod;
         this.serializer = b.serializer;
         this.cancelGracePeriod = b.cancelGracePeriod;
@@ -116,6 +118,8 @@ public final class PoolConfig {
     public Duration startupTimeout() { return startupTimeout; }
     /** Start every worker when the pool is created. */
     public boolean prestart() { return prestart; }
+    /** Started, ready idle workers kept beyond the busy ones (never beyond maxWorkers), so a lost worker is replaced at once. */
+    public int spares() { return spares; }
     /** JVMs or threads. */
     public StartMethod startMethod() { return startMethod; }
     /** How tasks, arguments and results are written. */
@@ -153,7 +157,7 @@ public final class PoolConfig {
         }
         return maxWorkers == c.maxWorkers && workerMaxTasks == c.workerMaxTasks
                 && memoryLeakProtection == c.memoryLeakProtection
-                && memoryLeakThresholdBytes == c.memoryLeakThresholdBytes && prestart == c.prestart
+                && memoryLeakThresholdBytes == c.memoryLeakThresholdBytes && prestart == c.prestart && spares == c.spares
                 && idleTimeout.equals(c.idleTimeout) && Objects.equals(taskTimeout, c.taskTimeout)
                 && jvmArgs.equals(c.jvmArgs) && Objects.equals(javaHome, c.javaHome)
                 && environment.equals(c.environment) && initializer == c.initializer
@@ -194,6 +198,7 @@ public final class PoolConfig {
         private Duration memoryCheckInterval = Duration.ofSeconds(1);
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private boolean prestart;
+        private int spares;
         private StartMethod startMethod = StartMethod.SPAWN;
         private TaskSerializer serializer = JavaTaskSerializer.INSTANCE;
         private Duration cancelGracePeriod = DEFAULT_CANCEL_GRACE_PERIOD;
@@ -221,6 +226,7 @@ public final class PoolConfig {
             memoryCheckInterval = c.memoryCheckInterval;
             startupTimeout = c.startupTimeout;
             prestart = c.prestart;
+            spares = c.spares;
             startMethod = c.startMethod;
             serializer = c.serializer;
             cancelGracePeriod = c.cancelGracePeriod;
@@ -313,6 +319,19 @@ public final class PoolConfig {
 
         public Builder prestart(boolean prestart) {
             this.prestart = prestart;
+            return this;
+        }
+
+        /**
+         * Idle workers to keep started and ready beyond the busy ones (default 0, at most
+         * {@code maxWorkers} in all), so that a crashed, timed-out or recycled worker's replacement
+         * is already warm and an idle timeout never shrinks the pool below them.
+         */
+        public Builder spares(int spares) {
+            if (spares < 0) {
+                throw new IllegalArgumentException("spares must be >= 0 (0 = none), but was " + spares);
+            }
+            this.spares = spares;
             return this;
         }
 

@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The {@link Scheduler}'s queue and the way tasks meet workers: idle workers first, then new
- * workers for what is left (unless start-ups are backing off), then send-ahead: when tasks are
+ * workers for what is left and for the spares (unless start-ups are backing off), then send-ahead: when tasks are
  * short (their mean run time under {@link #PREFETCH_BELOW_NANOS}), a busy worker gets up to
  * {@link #PREFETCH_DEPTH} tasks ahead, so it never waits a round trip between them. Long tasks are
  * never sent ahead: they would wait behind another while a worker may fall idle. Not thread-safe:
@@ -50,7 +50,7 @@ final class Dispatcher {
     }
 
     /** Hands queued tasks to idle workers, starts workers for what is left, then sends ahead. */
-    void dispatch(int maxWorkers) {
+    void dispatch(int maxWorkers, int spares) {
         while (!queue.isEmpty()) {
             WorkerSlot idle = workers.firstIdle();
             if (idle == null) {
@@ -62,15 +62,16 @@ final class Dispatcher {
             }
             assign(idle, task);
         }
-        int waiting = queue.size();
-        int starting = workers.countStarting();
-        while (waiting > starting && workers.countActive() < maxWorkers) {
+        // workers for the tasks still waiting, plus the spares (idle or starting beyond them)
+        int demand = queue.size() + spares;
+        int available = workers.countStarting() + workers.countIdle();
+        while (demand > available && workers.countActive() < maxWorkers) {
             if (backoff.blocks(clock.getAsLong())) {
                 onBlocked.run();
                 break;
             }
             workers.spawn(maxWorkers);
-            starting++;
+            available++;
         }
         prefetch();
     }

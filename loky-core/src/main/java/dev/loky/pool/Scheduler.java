@@ -103,7 +103,7 @@ final class Scheduler {
         }
         counters.submitted.incrementAndGet();
         queue.add(task);
-        dispatcher.dispatch(maxWorkers);
+        dispatch();
         return true;
     }
 
@@ -126,7 +126,7 @@ final class Scheduler {
                 }
             }
         }
-        dispatcher.dispatch(maxWorkers);
+        dispatch();
     }
 
     void prestart() {
@@ -184,7 +184,7 @@ final class Scheduler {
         if (state != PoolState.RUNNING && queue.isEmpty()) {
             workers.retire(w, Leaving.SHUTDOWN, maxWorkers);
         }
-        dispatcher.dispatch(maxWorkers);
+        dispatch();
         return true;
     }
 
@@ -222,7 +222,7 @@ final class Scheduler {
         if (leak == null && w.state != State.RETIRING && w.state != State.DEAD) {
             effects.memoryCheckDue(w);
         }
-        dispatcher.dispatch(maxWorkers);
+        dispatch();
         if (state != PoolState.RUNNING && queue.isEmpty()) {
             workers.retireAllIdle(maxWorkers);
         }
@@ -300,7 +300,7 @@ final class Scheduler {
             }
             departure = new Departure(lost, why, null, List.of());
         }
-        dispatcher.dispatch(maxWorkers);
+        dispatch();
         checkTerminated();
         return departure;
     }
@@ -341,7 +341,7 @@ final class Scheduler {
                     w.inFlight.poll();
                     dispatcher.requeue(w);
                     workers.retire(w, Leaving.TIMEOUT, maxWorkers);
-                    dispatcher.dispatch(maxWorkers);
+                    dispatch();
                     effects.timedOut(task, w);
                 }
             }
@@ -351,7 +351,7 @@ final class Scheduler {
                     w.inFlight.poll();
                     dispatcher.requeue(w);
                     workers.retire(w, Leaving.CANCEL_IGNORED, maxWorkers);
-                    dispatcher.dispatch(maxWorkers);
+                    dispatch();
                 }
             }
             case KILL -> {
@@ -361,7 +361,7 @@ final class Scheduler {
             }
             case RETRY -> {
                 backoff.retryScheduled = false;
-                dispatcher.dispatch(maxWorkers);
+                dispatch();
             }
             case PROBE -> {
                 backoff.probeScheduled = false;
@@ -376,8 +376,9 @@ final class Scheduler {
     void onIdleTick() {
         long limit = config.idleTimeout().toNanos();
         long now = clock.getAsLong();
+        int idle = workers.countIdle();
         for (WorkerSlot w : workers.copy()) {
-            if (w.state == State.IDLE && now - w.idleSinceNanos >= limit) {
+            if (w.state == State.IDLE && now - w.idleSinceNanos >= limit && idle-- > config.spares()) {
                 log.debug("{} idle for {}; retiring it", w, config.idleTimeout());
                 workers.retire(w, Leaving.IDLE, maxWorkers);
             }
@@ -401,6 +402,11 @@ final class Scheduler {
     }
 
     // ------------------------------------------------------------------ phases
+
+    /** Tasks meet workers; spares are kept only while the pool runs. */
+    private void dispatch() {
+        dispatcher.dispatch(maxWorkers, state == PoolState.RUNNING ? config.spares() : 0);
+    }
 
     /** Counts a failed start, backs off, and returns the waiting tasks to fail if no worker is left to run them. */
     private List<PoolTask<?>> recordStartupFailure(WorkerStartupException error) {

@@ -113,6 +113,16 @@ final class WorkerRoster implements Iterable<WorkerSlot> {
         return null;
     }
 
+    int countIdle() {
+        int n = 0;
+        for (WorkerSlot w : slots) {
+            if (w.state == State.IDLE && !w.recorder) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     int countStarting() {
         int n = 0;
         for (WorkerSlot w : slots) {

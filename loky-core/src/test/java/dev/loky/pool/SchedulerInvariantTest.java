@@ -35,7 +35,7 @@ class SchedulerInvariantTest {
 
     private static void run(Random random) {
         int max = 1 + random.nextInt(3);
-        SchedulerHarness h = new SchedulerHarness(SchedulerHarness.config(max)
+        SchedulerHarness h = new SchedulerHarness(SchedulerHarness.config(max).spares(random.nextInt(3))
                 .workerMaxTasks(random.nextInt(3) == 0 ? 1 + random.nextInt(4) : 0).build());
         for (int e = 0; e < EVENTS; e++) {
             step(h, random);

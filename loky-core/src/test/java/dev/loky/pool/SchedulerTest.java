@@ -188,4 +188,56 @@ class SchedulerTest {
         assertThat(queued.isCompletedExceptionally()).isTrue();
         org.assertj.core.api.Assertions.assertThatThrownBy(queued::join).isInstanceOf(CancellationException.class);
     }
+
+    @Test
+    void sparesAreStartedBesideTheBusyWorkersButNeverBeyondTheMaximum() {
+        h = new SchedulerHarness(SchedulerHarness.config(3).spares(1).build());
+        h.submit();
+        assertThat(h.log).containsExactly("launch 1", "launch 2");
+        h.ready(h.worker(1));
+        h.ready(h.worker(2));
+        h.submit();
+        assertThat(h.log).endsWith("send t2 to 2", "launch 3");
+        h.ready(h.worker(3));
+        h.submit(); // all three busy: no fourth worker
+        assertThat(h.log).doesNotContain("launch 4");
+    }
+
+    @Test
+    void aCrashedBusyWorkerIsReplacedByTheWaitingSpareAndANewSpareStarts() {
+        h = new SchedulerHarness(SchedulerHarness.config(3).spares(1).build());
+        h.submit();
+        h.ready(h.worker(1));
+        h.ready(h.worker(2));
+        h.exit(h.worker(1));
+        PoolTask<Object> next = h.submit();
+        assertThat(next.worker).isSameAs(h.worker(2)); // served at once, no start-up on its path
+        assertThat(h.log).contains("launch 3");
+    }
+
+    @Test
+    void idleTimeoutKeepsTheSpares() {
+        h = new SchedulerHarness(SchedulerHarness.config(2).spares(1).build());
+        h.submit();
+        h.ready(h.worker(1));
+        h.ready(h.worker(2));
+        h.reply(h.worker(1), false);
+        h.now += Duration.ofSeconds(11).toNanos();
+        h.scheduler.onIdleTick();
+        assertThat(h.log.stream().filter(l -> l.startsWith("stop"))).hasSize(1);
+    }
+
+    @Test
+    void aPlannedRecycleStartsItsReplacementBeforeTheOldWorkerGoes() {
+        h = new SchedulerHarness(SchedulerHarness.config(2).spares(1).workerMaxTasks(1).build());
+        h.submit();
+        h.ready(h.worker(1));
+        h.ready(h.worker(2));
+        h.reply(h.worker(1), false);
+        assertThat(h.log).endsWith("stop 1");
+        PoolTask<Object> next = h.submit();
+        assertThat(next.worker).isSameAs(h.worker(2)); // the warm spare takes over at once
+        assertThat(h.log).endsWith("launch 3"); // and the next spare starts while worker 1 still exits
+        assertThat(h.processes).contains(h.worker(1));
+    }
 }
