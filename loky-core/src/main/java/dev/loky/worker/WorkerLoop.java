@@ -98,6 +98,7 @@ final class WorkerLoop {
             System.exit(EXIT_STARTUP_FAILED);
             return;
         }
+        WarmUp.run(serializer, loader);
         send(FrameType.READY, 0, ByteBuffer.allocate(8).putLong(ProcessHandle.current().pid()).array());
         Thread channelReader = new Thread(this::readChannel, "loky-channel-reader");
         channelReader.setDaemon(true);
