@@ -201,6 +201,12 @@ public class LokyProperties {
         private int maxTasks = 0;
 
         /**
+         * Ready, idle workers kept beyond the busy ones (never beyond max-workers), so that a
+         * crashed, timed-out or recycled worker's replacement is already warm; 0 means none.
+         */
+        private int spares = 0;
+
+        /**
          * A worker that is not ready (its Spring context refreshed) within this time fails with a
          * WorkerStartupException. A bare number means seconds.
          */
@@ -273,6 +279,18 @@ public class LokyProperties {
                         "Set loky.worker.max-tasks to 0 (never recycle) or to the number of tasks after which a worker is replaced.");
             }
             this.maxTasks = maxTasks;
+        }
+
+        public int getSpares() {
+            return spares;
+        }
+
+        public void setSpares(int spares) {
+            if (spares < 0) {
+                throw new InvalidLokyPropertyException("loky.worker.spares", spares, "it must not be negative",
+                        "Set loky.worker.spares to 0 (no spare workers) or to the number of ready workers to keep beyond the busy ones.");
+            }
+            this.spares = spares;
         }
 
         public Duration getStartupTimeout() {

@@ -52,6 +52,7 @@ final class LokyPoolConfigFactory {
                 .prestart(false)
                 .startMethod(properties.getStartMethod())
                 .workerMaxTasks(worker.getMaxTasks())
+                .spares(worker.getSpares())
                 .startupTimeout(worker.getStartupTimeout())
                 .javaHome(worker.getJavaHome() == null ? null : worker.getJavaHome().toPath())
                 .memoryLeakProtection(memory.isLeakProtection())
