@@ -548,7 +548,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
             return;
         }
         w.heapUsedBytes = reply.heapUsedBytes();
-        String leak = w.leak == null ? null : w.leak.afterTask(reply.heapCommittedBytes(), reply.liveHeapBytes());
+        String leak = w.leak == null ? null : w.leak.afterTask(reply.heapCommittedBytes(), reply.liveHeapBytes(), reply.residentBytes()); // issue 12: worker-measured RSS
         PoolTask<?> task = lockedGet(after -> {
             PoolTask<?> t = w.inFlight.peek();
             if (t == null || t.id != frame.id()) {
