@@ -47,4 +47,22 @@ class OutOfMemoryTest {
         long after = PoolChecks.assertRunsNewTask(pool);
         assertThat(after).as("a new worker runs the next task").isNotEqualTo(before);
     }
+
+    @Test
+    void outOfMemoryErrorWhileTheWorkerReadsTheArgumentAlsoReplacesTheWorker() {
+        pool = ProcessExecutors.create(PoolConfig.builder()
+                .name("oom-read")
+                .maxWorkers(1)
+                .jvmArgs(List.of("-Xmx64m"))
+                .build());
+        long before = value(pool.submit(Tasks::pid));
+        Tasks.ExhaustsHeapWhenRead argument = new Tasks.ExhaustsHeapWhenRead();
+
+        Throwable error = failure(pool.submit(() -> argument.hashCode()));
+
+        assertThat(chain(error)).contains("OutOfMemoryError");
+        Pids.awaitGone(before);
+        long after = PoolChecks.assertRunsNewTask(pool);
+        assertThat(after).as("a new worker runs the next task").isNotEqualTo(before);
+    }
 }

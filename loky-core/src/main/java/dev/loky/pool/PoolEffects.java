@@ -202,7 +202,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
             return;
         }
         channel.heapUsedBytes = reply.heapUsedBytes();
-        String leak = channel.leak == null ? null : channel.leak.afterTask(reply.heapCommittedBytes(), reply.liveHeapBytes());
+        String leak = channel.leak == null ? null : channel.leak.afterTask(reply.heapCommittedBytes(), reply.liveHeapBytes(), reply.residentBytes());
         boolean outOfMemory = outcomes.isOutOfMemory(frame.type(), reply);
         PoolTask<?> task = pool.lockedGet(() -> pool.scheduler().onReply(w, frame.id(), leak, outOfMemory));
         if (task != null && !task.isDone()) {

@@ -14,20 +14,24 @@ import java.io.UncheckedIOException;
  * @param heapUsedBytes the worker's heap in use after the task
  * @param heapCommittedBytes the worker's committed heap after the task
  * @param liveHeapBytes heap in use right after a full collection that the worker ran after this task
- *        (its first task, or growth over the leak threshold), or {@code -1} when it ran none
+ *        (its first task, or growth over the leak threshold), less the bytes the worker held for the
+ *        protocol, or {@code -1} when it ran none
+ * @param residentBytes the worker's resident memory measured with {@code liveHeapBytes} (after the same
+ *        collection), or {@code -1} when none ran or the worker cannot read its own
  * @param side for a serialization error, the {@link dev.loky.TaskSerializationException.Side} ordinal; else -1
  * @param value the serialized result, or the serialized exception (empty when it could not be serialized)
  * @param description for errors, a Java-serialized {@link ThrowableDescription}
  *        that the parent can always read; else empty
  */
-public record TaskReply(long heapUsedBytes, long heapCommittedBytes, long liveHeapBytes, int side, byte[] value, byte[] description) {
+public record TaskReply(long heapUsedBytes, long heapCommittedBytes, long liveHeapBytes, long residentBytes, int side, byte[] value, byte[] description) {
 
     public byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(40 + value.length + description.length);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(48 + value.length + description.length);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeLong(heapUsedBytes);
             out.writeLong(heapCommittedBytes);
             out.writeLong(liveHeapBytes);
+            out.writeLong(residentBytes);
             out.writeByte(side);
             out.writeInt(value.length);
             out.write(value);
@@ -44,12 +48,13 @@ public record TaskReply(long heapUsedBytes, long heapCommittedBytes, long liveHe
             long heap = in.readLong();
             long committed = in.readLong();
             long live = in.readLong();
+            long resident = in.readLong();
             int side = in.readByte();
             byte[] value = new byte[in.readInt()];
             in.readFully(value);
             byte[] description = new byte[in.readInt()];
             in.readFully(description);
-            return new TaskReply(heap, committed, live, side, value, description);
+            return new TaskReply(heap, committed, live, resident, side, value, description);
         }
     }
 }

@@ -1,17 +1,47 @@
 package dev.loky.worker;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
- * The worker's half of memory-leak protection: after a task, decides whether to run a full
- * collection and report the live heap. It collects after the first task (the reference) and, at
- * most once per check interval, whenever the heap in use has grown past the threshold over that
- * reference: garbage alone then disappears in the collection, and what survives is retained memory.
+ * The worker's half of memory-leak protection. Memory counts as kept only when it survives
+ * <em>between</em> tasks: the worker measures after it has dropped its own references to the task
+ * just run (argument, task object, result), runs a full collection first, and subtracts the bytes
+ * it still holds for the protocol (the serialized reply being sent, tasks queued ahead). The
+ * reference is taken the same way after the first task, so the parent compares like with like.
+ *
+ * <p>Two figures are measured at the same instant: the live heap, and the memory resident outside
+ * the heap ({@code VmRSS} of {@code /proc/self/status} minus the committed heap, floored at zero:
+ * a committed heap is not all resident, so the raw difference can be negative and is meaningless
+ * below zero). On systems without {@code /proc} the resident figure is {@code -1} and the parent
+ * falls back to reading the worker's resident memory with OSHI.
+ *
+ * <p>It collects after the first task (the reference) and then, at most once per check interval,
+ * when the heap in use or the memory outside the heap has grown past the threshold over the
+ * reference: garbage disappears in the collection, and native buffers owned by garbage (direct
+ * buffers, ImageIO's codecs) are freed by their cleaners, which further looks wait for (only when
+ * native growth is suspected, at most about a second, once per check interval).
  * Used by the one thread that just finished a task; not thread-safe.
  */
 final class HeapWatch {
 
+    /** Figures after a collection; {@link #NONE} when no collection ran. */
+    record Figures(long liveHeap, long committedHeap, long resident) {
+        static final Figures NONE = new Figures(-1, -1, -1);
+    }
+
+    private static final Path STATUS = Path.of("/proc/self/status");
+    /** How long cleaners get to free native memory owned by collected garbage before the second look. */
+    private static final long CLEANER_PAUSE_MILLIS = 200;
+    /** How many more looks a native growth gets before it is reported (about a second in all). */
+    private static final int NATIVE_LOOKS = 5;
+
     private final long thresholdBytes;
     private final long intervalNanos;
     private long referenceLive = -1;
+    private long referenceOutside = -1;
     private long lastCheckNanos;
 
     HeapWatch(long thresholdBytes, long intervalMillis) {
@@ -19,31 +49,85 @@ final class HeapWatch {
         this.intervalNanos = intervalMillis * 1_000_000L;
     }
 
-    /** The live heap after a full collection run now, or {@code -1} when none was needed. */
-    long afterTask() {
+    /**
+     * Figures after a full collection run now, or {@link Figures#NONE} when none was needed.
+     *
+     * @param heldBytes heap bytes the worker still holds for the protocol, not for user code
+     */
+    Figures afterTask(long heldBytes) {
         if (thresholdBytes <= 0) {
-            return -1;
+            return Figures.NONE;
         }
         long now = System.nanoTime();
         if (referenceLive < 0) {
             lastCheckNanos = now;
-            referenceLive = liveAfterCollection();
-            return referenceLive;
+            Figures reference = collectAndMeasure(heldBytes);
+            referenceLive = reference.liveHeap();
+            referenceOutside = outside(reference.resident(), reference.committedHeap());
+            return reference;
         }
         if (now - lastCheckNanos < intervalNanos) {
-            return -1;
+            return Figures.NONE;
         }
         lastCheckNanos = now;
         Runtime rt = Runtime.getRuntime();
-        if (rt.totalMemory() - rt.freeMemory() - referenceLive <= thresholdBytes) {
-            return -1;
+        long used = rt.totalMemory() - rt.freeMemory() - heldBytes;
+        boolean heapGrew = used - referenceLive > thresholdBytes;
+        boolean outsideGrew = nativeGrew(residentBytes(), rt.totalMemory());
+        if (!heapGrew && !outsideGrew) {
+            return Figures.NONE;
         }
-        return liveAfterCollection();
+        Figures figures = collectAndMeasure(heldBytes);
+        for (int look = 0; look < NATIVE_LOOKS && nativeGrew(figures.resident(), figures.committedHeap()); look++) {
+            // Native memory owned by garbage is freed by cleaner threads after the collection found
+            // it, and G1 returns heap it shrank to the OS in the background: look again a little later.
+            try {
+                Thread.sleep(CLEANER_PAUSE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            figures = collectAndMeasure(heldBytes);
+        }
+        return figures;
     }
 
-    private static long liveAfterCollection() {
+    private boolean nativeGrew(long resident, long committed) {
+        return resident >= 0 && referenceOutside >= 0 && outside(resident, committed) - referenceOutside > thresholdBytes;
+    }
+
+    /** Resident memory outside the committed heap, never negative; {@code -1} when unknown. */
+    static long outside(long resident, long committedHeap) {
+        return resident < 0 ? -1 : Math.max(0, resident - committedHeap);
+    }
+
+    /**
+     * Collects, then measures. The committed heap reported is the larger of before and after the
+     * collection: heap memory the collection gave back stays resident until the collector returns
+     * it to the OS (G1 does that in the background, Serial and Parallel may keep it), and counting
+     * it as native memory would be a false positive. So the native figure is a lower bound.
+     */
+    private static Figures collectAndMeasure(long heldBytes) {
+        long committedBefore = Runtime.getRuntime().totalMemory();
         System.gc();
         Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() - rt.freeMemory();
+        long committed = rt.totalMemory();
+        long live = Math.max(0, committed - rt.freeMemory() - heldBytes);
+        return new Figures(live, Math.max(committedBefore, committed), residentBytes());
+    }
+
+    /** This JVM's resident memory from {@code /proc/self/status}, or {@code -1} where there is none. */
+    static long residentBytes() {
+        try {
+            for (String line : Files.readAllLines(STATUS, StandardCharsets.US_ASCII)) {
+                if (line.startsWith("VmRSS:")) {
+                    String[] parts = line.substring(6).trim().split("\\s+");
+                    return Long.parseLong(parts[0]) * 1024; // the kernel reports kB
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or /proc not mounted: the parent measures with OSHI instead
+        }
+        return -1;
     }
 }

@@ -140,17 +140,23 @@ final class WorkerLoop {
     /** The main thread: run tasks in the order they came, until told to shut down. */
     private void runTasks() {
         while (true) {
-            Frame frame;
+            // No local keeps the frame: runTask drops its payload once read, so a big argument is
+            // garbage by the time leak protection measures what this worker keeps between tasks.
+            runTask(nextFrame());
+        }
+    }
+
+    private Frame nextFrame() {
+        while (true) {
             try {
-                frame = inbox.take();
+                Frame frame = inbox.take();
+                if (frame == SHUTDOWN) {
+                    System.exit(0);
+                }
+                return frame;
             } catch (InterruptedException e) {
-                continue; // a cancel that came too late; there is no task to interrupt
+                // a cancel that came too late; there is no task to interrupt
             }
-            if (frame == SHUTDOWN) {
-                System.exit(0);
-                return;
-            }
-            runTask(frame);
         }
     }
 
@@ -166,6 +172,8 @@ final class WorkerLoop {
 
     private void runTask(Frame frame) {
         long id = frame.id();
+        byte[] payload = frame.payload();
+        frame = null; // see runTasks: nothing of the task may outlive it
         synchronized (runLock) {
             boolean wasCancelled = cancelled.remove(id);
             if (wasCancelled) {
@@ -178,20 +186,26 @@ final class WorkerLoop {
         Object value = null;
         Throwable failure = null;
         boolean argumentRead = false;
+        Object task = null;
         try {
-            Object task = serializer.deserialize(frame.payload(), loader);
+            task = serializer.deserialize(payload, loader);
+            payload = null;
             argumentRead = true;
             value = ((Callable<?>) task).call();
+            task = null;
         } catch (Throwable t) {
             failure = t;
         } finally {
+            payload = null;
+            task = null;
             synchronized (runLock) {
                 runningTaskId = -1;
                 runningThread = null;
                 Thread.interrupted(); // a cancel that came too late must not hit the next task
             }
         }
-        if (failure != null && !argumentRead) {
+        // An OutOfMemoryError while reading the argument is an OOM like any other: the worker is replaced.
+        if (failure != null && !argumentRead && !(failure instanceof OutOfMemoryError)) {
             replySerializationError(id, TaskSerializationException.Side.ARGUMENT_IN_WORKER, failure);
             return;
         }
@@ -236,12 +250,22 @@ final class WorkerLoop {
         }
     }
 
-    /** A reply with this worker's memory figures after the task (collecting first when {@link HeapWatch} says so). */
+    /**
+     * A reply with this worker's memory figures after the task (collecting first when
+     * {@link HeapWatch} says so). By now the task's argument, task object and result are
+     * unreachable; what the worker still holds for the protocol (this reply's bytes, tasks queued
+     * ahead) is subtracted, so only memory the task's code kept is counted.
+     */
     private byte[] reply(int side, byte[] value, byte[] description) {
-        long live = heapWatch.afterTask();
+        long held = value.length + description.length;
+        for (Frame queued : inbox) {
+            held += queued.payload().length;
+        }
+        HeapWatch.Figures figures = heapWatch.afterTask(held);
         Runtime rt = Runtime.getRuntime();
         long committed = rt.totalMemory();
-        return new TaskReply(committed - rt.freeMemory(), committed, live, side, value, description).encode();
+        return new TaskReply(committed - rt.freeMemory(), figures.liveHeap() < 0 ? committed : figures.committedHeap(),
+                figures.liveHeap(), figures.resident(), side, value, description).encode();
     }
 
     private void send(FrameType type, long id, byte[] payload) {

@@ -246,6 +246,18 @@ public final class Tasks {
         return pid();
     }
 
+    private static final List<java.nio.ByteBuffer> RETAINED_NATIVE = new ArrayList<>();
+
+    /** Retains {@code mebibytes} more MiB of direct (native) memory for good, touched. Returns the pid. */
+    public static synchronized long leakNative(int mebibytes) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(mebibytes << 20);
+        for (int i = 0; i < buffer.capacity(); i += 4096) {
+            buffer.put(i, (byte) 1);
+        }
+        RETAINED_NATIVE.add(buffer);
+        return pid();
+    }
+
     /** Allocates {@code mebibytes} MiB of garbage and keeps none of it. Returns the pid. */
     public static long garbage(int mebibytes) {
         long sum = 0;
@@ -253,6 +265,44 @@ public final class Tasks {
             byte[] block = new byte[1 << 20];
             block[i % block.length] = (byte) i;
             sum += block[i % block.length];
+        }
+        return sum == Long.MIN_VALUE ? -1 : pid();
+    }
+
+    /** A transformed copy of {@code data} (each byte inverted): a task that takes and returns a big payload. */
+    public static byte[] invert(byte[] data) {
+        byte[] out = new byte[data.length];
+        for (int i = 0; i < data.length; i++) {
+            out[i] = (byte) ~data[i];
+        }
+        return out;
+    }
+
+    /**
+     * Thumbnail-like work with ImageIO's codecs (native JPEG code, zlib for PNG): draws a
+     * {@code size}x{@code size} image, encodes it as JPEG and PNG, decodes both and scales them down.
+     * Keeps nothing. Returns the pid.
+     */
+    public static long imageWork(int size, long seed) throws java.io.IOException {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(size, size, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = image.createGraphics();
+        Random random = new Random(seed);
+        for (int i = 0; i < 200; i++) {
+            g.setColor(new java.awt.Color(random.nextInt(0xFFFFFF)));
+            g.fillOval(random.nextInt(size), random.nextInt(size), 1 + random.nextInt(size / 2), 1 + random.nextInt(size / 2));
+        }
+        g.dispose();
+        long sum = 0;
+        for (String format : new String[] {"jpg", "png"}) {
+            java.io.ByteArrayOutputStream encoded = new java.io.ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(image, format, encoded);
+            java.awt.image.BufferedImage decoded = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(encoded.toByteArray()));
+            java.awt.image.BufferedImage thumb = new java.awt.image.BufferedImage(size / 8, size / 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D t = thumb.createGraphics();
+            t.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            t.drawImage(decoded, 0, 0, size / 8, size / 8, null);
+            t.dispose();
+            sum += thumb.getRGB(0, 0);
         }
         return sum == Long.MIN_VALUE ? -1 : pid();
     }
@@ -267,6 +317,18 @@ public final class Tasks {
         byte[] data = new byte[length];
         new Random(seed).nextBytes(data);
         return data;
+    }
+
+    /** An argument that runs its worker out of heap while it is being deserialized there. */
+    public static final class ExhaustsHeapWhenRead implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private void readObject(java.io.ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            if (inWorker()) {
+                exhaustHeap(2L << 30);
+            }
+        }
     }
 
     /** Used as a pool initializer: counts its own runs in a system property. */
