@@ -1,5 +1,6 @@
 package dev.loky.pool;
 
+import dev.loky.LokyException;
 import dev.loky.PoolConfig;
 import dev.loky.PoolSnapshot;
 import dev.loky.RemoteCallable;
@@ -106,6 +107,8 @@ public final class ProcessPool extends AbstractProcessExecutor {
     private long startupFailures;
     private final Map<RestartReason, Long> restarts = new EnumMap<>(RestartReason.class);
     private final Map<List<String>, StartupCache> startupCaches = new java.util.HashMap<>();
+    /** Set once the JVM is exiting (see {@link #abortForJvmExit}); what is left then fails with it. */
+    private volatile LokyException jvmExit;
 
     // --- outcome counters (completions happen outside the lock) ---
     private final AtomicLong succeeded = new AtomicLong();
@@ -128,7 +131,9 @@ public final class ProcessPool extends AbstractProcessExecutor {
         timer.setRemoveOnCancelPolicy(true);
         long idleCheckMillis = Math.max(10, Math.min(1000, config.idleTimeout().toMillis() / 2));
         timer.scheduleWithFixedDelay(this::retireIdleWorkers, idleCheckMillis, idleCheckMillis, TimeUnit.MILLISECONDS);
-        ShutdownHook.register(this);
+        if (config.closeOnJvmExit()) {
+            ShutdownHook.register(this);
+        }
         if (config.memoryLeakProtection()) {
             // OSHI takes a while to initialise: do it now, off every caller's path.
             timer.execute(() -> ResidentMemory.of(ProcessHandle.current().pid()));
@@ -157,7 +162,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
         Objects.requireNonNull(task, "task must not be null");
         checkTimeout(timeout);
         if (state != PoolState.RUNNING) {
-            throw rejected(config.name());
+            throw rejection();
         }
         long id = taskIds.incrementAndGet();
         Duration effectiveTimeout = timeout != null ? timeout : config.taskTimeout();
@@ -175,7 +180,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
         PoolTask<T> poolTask = new PoolTask<>(id, payload, effectiveTimeout, description, this::onCancel);
         locked(after -> {
             if (state != PoolState.RUNNING) {
-                throw rejected(config.name());
+                throw rejection();
             }
             submitted++;
             queue.add(poolTask);
@@ -294,6 +299,15 @@ public final class ProcessPool extends AbstractProcessExecutor {
         });
     }
 
+    /**
+     * Called by the JVM shutdown hook: what is left fails with {@code cause} (one exception that says
+     * the JVM is exiting, not a cancellation) and every worker is killed.
+     */
+    void abortForJvmExit(LokyException cause) {
+        jvmExit = cause;
+        shutdownNow();
+    }
+
     @Override
     public void shutdownNow() {
         locked(after -> {
@@ -312,8 +326,15 @@ public final class ProcessPool extends AbstractProcessExecutor {
                     after.add(w::kill);
                 }
             }
+            LokyException exit = jvmExit;
             for (PoolTask<?> task : pending) {
-                after.add(() -> task.cancel(true));
+                after.add(() -> {
+                    if (exit == null) {
+                        task.cancel(true);
+                    } else {
+                        finish(task, null, exit);
+                    }
+                });
             }
             checkTerminated(after);
         });
@@ -872,6 +893,16 @@ public final class ProcessPool extends AbstractProcessExecutor {
                 log.debug("{} terminated", this);
             });
         }
+    }
+
+    private RejectedExecutionException rejection() {
+        LokyException exit = jvmExit;
+        if (exit == null) {
+            return rejected(config.name());
+        }
+        RejectedExecutionException e = new RejectedExecutionException(exit.getMessage());
+        e.initCause(exit);
+        return e;
     }
 
     private WorkerProcess firstIn(State s) {

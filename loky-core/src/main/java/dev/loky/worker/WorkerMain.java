@@ -14,6 +14,7 @@ import java.io.PrintStream;
  * The main class of a worker JVM. Before any user code runs it claims file descriptors 0 and 1 as
  * the channel to the parent and points {@code System.out} at stderr (which the parent drains into
  * its log), so that nothing a task prints can corrupt the protocol; {@code System.in} becomes empty.
+ * It ignores SIGINT, SIGTERM and SIGHUP ({@link GroupSignals}): its parent decides when it goes.
  */
 public final class WorkerMain {
 
@@ -29,6 +30,7 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) {
+        GroupSignals.ignore();
         System.setProperty(WORKER_PROPERTY, "true");
         FileOutputStream channelOut = new FileOutputStream(FileDescriptor.out);
         FileInputStream channelIn = new FileInputStream(FileDescriptor.in);
