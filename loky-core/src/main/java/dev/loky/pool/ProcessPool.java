@@ -107,8 +107,8 @@ public final class ProcessPool extends AbstractProcessExecutor {
     private long startupFailures;
     private final Map<RestartReason, Long> restarts = new EnumMap<>(RestartReason.class);
     private final Map<List<String>, StartupCache> startupCaches = new java.util.HashMap<>();
-    /** Set once the JVM is exiting (see {@link #abortForJvmExit}); what is left then fails with it. */
-    private volatile LokyException jvmExit;
+    /** Why the pool was stopped, set by {@link #shutdownNow(String)}; what is left then fails with it. */
+    private volatile String abortReason;
 
     // --- outcome counters (completions happen outside the lock) ---
     private final AtomicLong succeeded = new AtomicLong();
@@ -300,11 +300,14 @@ public final class ProcessPool extends AbstractProcessExecutor {
     }
 
     /**
-     * Called by the JVM shutdown hook: what is left fails with {@code cause} (one exception that says
-     * the JVM is exiting, not a cancellation) and every worker is killed.
+     * Like {@link #shutdownNow()}, but what is left fails rather than being cancelled, each failure
+     * ending with {@code reason}: the task a worker is running with a {@link TerminatedWorkerException}
+     * naming that worker (which is killed), tasks not started yet with a {@link LokyException}; later
+     * submits are rejected with {@code reason}. For owners that stop a pool on their own terms (the
+     * JVM shutdown hook, a Spring context after {@code loky.shutdown-timeout}).
      */
-    void abortForJvmExit(LokyException cause) {
-        jvmExit = cause;
+    public void shutdownNow(String reason) {
+        abortReason = Objects.requireNonNull(reason, "reason must not be null");
         shutdownNow();
     }
 
@@ -315,9 +318,16 @@ public final class ProcessPool extends AbstractProcessExecutor {
                 return;
             }
             state = PoolState.SHUTTING_DOWN;
+            String reason = abortReason;
             List<PoolTask<?>> pending = new ArrayList<>(queue);
             queue.clear();
             for (WorkerProcess w : workers) {
+                PoolTask<?> running = reason == null || w.state == State.DEAD ? null : w.inFlight.poll();
+                if (running != null) {
+                    TerminatedWorkerException killed = new TerminatedWorkerException(w.name() + " was stopped while running "
+                            + running + ": " + reason, w.pid, 137, "SIGKILL", "");
+                    after.add(() -> finish(running, null, killed));
+                }
                 pending.addAll(w.inFlight);
                 w.inFlight.clear();
                 if (w.state != State.DEAD) {
@@ -326,13 +336,12 @@ public final class ProcessPool extends AbstractProcessExecutor {
                     after.add(w::kill);
                 }
             }
-            LokyException exit = jvmExit;
             for (PoolTask<?> task : pending) {
                 after.add(() -> {
-                    if (exit == null) {
+                    if (reason == null) {
                         task.cancel(true);
                     } else {
-                        finish(task, null, exit);
+                        finish(task, null, new LokyException(task + " did not run: " + reason));
                     }
                 });
             }
@@ -896,13 +905,8 @@ public final class ProcessPool extends AbstractProcessExecutor {
     }
 
     private RejectedExecutionException rejection() {
-        LokyException exit = jvmExit;
-        if (exit == null) {
-            return rejected(config.name());
-        }
-        RejectedExecutionException e = new RejectedExecutionException(exit.getMessage());
-        e.initCause(exit);
-        return e;
+        String reason = abortReason;
+        return reason == null ? rejected(config.name()) : new RejectedExecutionException(reason);
     }
 
     private WorkerProcess firstIn(State s) {

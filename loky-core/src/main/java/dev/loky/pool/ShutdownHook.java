@@ -1,7 +1,5 @@
 package dev.loky.pool;
 
-import dev.loky.LokyException;
-
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -15,8 +13,8 @@ import java.util.Set;
  * them on its own schedule, and this hook killing their workers meanwhile would lose that work.
  *
  * <p>While the JVM exits nothing new can be waited for, so the hook starts no worker and drains
- * nothing: it fails what is left at once with one {@link LokyException} that says the JVM is
- * exiting (later submits are rejected with the same message), then kills the workers and waits up
+ * nothing: it fails what is left at once with an exception that says the JVM is exiting (see
+ * {@link ProcessPool#shutdownNow(String)}; later submits are rejected with the same words), then kills the workers and waits up
  * to {@link #GRACE} for them to be gone. Workers ignore SIGINT, SIGTERM and SIGHUP aimed at their
  * process group, so it is this hook (or the parent's death) that ends them, never the signal.
  */
@@ -49,9 +47,8 @@ final class ShutdownHook {
             pools = List.copyOf(POOLS);
         }
         for (ProcessPool pool : pools) {
-            pool.abortForJvmExit(new LokyException("the loky pool '" + pool.config().name()
-                    + "' is shutting down because the JVM is exiting (System.exit, end of main, SIGINT or SIGTERM):"
-                    + " tasks not finished by then do not run and their workers are stopped"));
+            pool.shutdownNow("the loky pool '" + pool.config().name()
+                    + "' is shutting down because the JVM is exiting (System.exit, end of main, SIGINT or SIGTERM)");
         }
         long deadline = System.nanoTime() + GRACE.toNanos();
         for (ProcessPool pool : pools) {
