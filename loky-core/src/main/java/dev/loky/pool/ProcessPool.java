@@ -22,6 +22,7 @@ import dev.loky.protocol.TaskReply;
 import dev.loky.protocol.ThrowableDescription;
 import dev.loky.protocol.WorkerInit;
 import dev.loky.serialization.JavaTaskSerializer;
+import dev.loky.worker.WorkerMain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -517,6 +518,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
     }
 
     private void start(WorkerProcess w, List<String> command, List<Runnable> after) {
+        w.heapCap = OutOfMemory.heapCap(command);
         workers.add(w);
         w.startupCheck = schedule(() -> onStartupTimeout(w), config.startupTimeout().toNanos());
         after.add(() -> launch(w, command));
@@ -628,7 +630,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
         }
         switch (frame.type()) {
             case RESULT -> completeWithValue(task, reply);
-            case TASK_ERROR -> finish(task, null, rebuildException(reply, w.pid));
+            case TASK_ERROR -> finish(task, null, OutOfMemory.wrap(rebuildException(reply, w.pid), w, task));
             case SERIALIZATION_ERROR -> {
                 TaskSerializationException.Side side = TaskSerializationException.Side.values()[reply.side()];
                 ThrowableDescription cause = readDescription(reply);
@@ -705,7 +707,8 @@ public final class ProcessPool extends AbstractProcessExecutor {
             listeners.fire(l -> l.workerRestarted(restarted[0]));
         }
         if (lost[0] != null) {
-            finish(lost[0], null, terminated(w, exitCode, lost[0], output));
+            finish(lost[0], null, exitCode == WorkerMain.EXIT_AFTER_OUT_OF_MEMORY
+                    ? OutOfMemory.afterExit(w, lost[0], output) : terminated(w, exitCode, lost[0], output));
         }
         if (startupError[0] != null) {
             log.error(startupError[0].getMessage());
