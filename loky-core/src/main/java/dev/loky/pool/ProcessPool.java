@@ -174,8 +174,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
         } catch (Throwable e) {
             PoolTask<T> failedTask = new PoolTask<>(id, null, effectiveTimeout, description, t -> { });
             finish(failedTask, null, new TaskSerializationException(TaskSerializationException.Side.ARGUMENT_IN_PARENT,
-                    description + ": " + TaskSerializationException.Side.ARGUMENT_IN_PARENT.describe() + ": " + e
-                            + ". Make the task and every value it captures Serializable.", e));
+                    CapturedValues.describeFailure(task, description, e), e));
             return failedTask;
         }
         PoolTask<T> poolTask = new PoolTask<>(id, payload, effectiveTimeout, description, this::onCancel);
