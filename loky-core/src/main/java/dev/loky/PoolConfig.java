@@ -55,6 +55,7 @@ public final class PoolConfig {
     private final String name;
     private final List<PoolEventListener> listeners;
     private final Path startupCacheDir;
+    private final boolean closeOnJvmExit;
 
     private PoolConfig(Builder b) {
         this.maxWorkers = b.maxWorkers;
@@ -80,6 +81,7 @@ public final class PoolConfig {
         this.name = b.name;
         this.listeners = List.copyOf(b.listeners);
         this.startupCacheDir = b.startupCacheDir;
+        this.closeOnJvmExit = b.closeOnJvmExit;
     }
 
     /** A builder with every default. */
@@ -132,6 +134,11 @@ public final class PoolConfig {
     public String mainClass() { return mainClass; }
     /** The workers' working directory; {@code null} = the parent's. */
     public Path workingDirectory() { return workingDirectory; }
+    /**
+     * Whether loky's JVM shutdown hook closes this pool when the JVM exits (default {@code true});
+     * {@code false} when an owner, such as a Spring application context, closes it on its own schedule.
+     */
+    public boolean closeOnJvmExit() { return closeOnJvmExit; }
     /** A name for threads and log lines. */
     public String name() { return name; }
     /** Listeners told about tasks and workers. */
@@ -208,6 +215,7 @@ public final class PoolConfig {
         private String name = "loky";
         private List<PoolEventListener> listeners = new ArrayList<>();
         private Path startupCacheDir;
+        private boolean closeOnJvmExit = true;
 
         private Builder() {
         }
@@ -236,6 +244,7 @@ public final class PoolConfig {
             name = c.name;
             listeners = new ArrayList<>(c.listeners);
             startupCacheDir = c.startupCacheDir;
+            closeOnJvmExit = c.closeOnJvmExit;
         }
 
         public Builder maxWorkers(int maxWorkers) {
@@ -389,6 +398,16 @@ public final class PoolConfig {
         /** Where worker start-up caches live; {@code null} = no cache. */
         public Builder startupCacheDir(Path dir) {
             this.startupCacheDir = dir;
+            return this;
+        }
+
+        /**
+         * {@code false}: the pool has an owner that closes it (a Spring application context does,
+         * draining for {@code loky.shutdown-timeout}), so loky's JVM shutdown hook leaves it alone
+         * instead of killing its workers while the owner is still draining.
+         */
+        public Builder closeOnJvmExit(boolean closeOnJvmExit) {
+            this.closeOnJvmExit = closeOnJvmExit;
             return this;
         }
 

@@ -97,6 +97,17 @@ public interface ProcessExecutor extends AutoCloseable {
     /** Accepts no new tasks, cancels queued and running tasks, and kills the workers. */
     void shutdownNow();
 
+    /**
+     * Like {@link #shutdownNow()} (a separate name so that {@code pool::shutdownNow} stays unambiguous), for an owner that stops the pool on its own terms (the JVM exiting,
+     * an application context after its shutdown timeout): what is left fails instead of being
+     * cancelled, each failure saying {@code reason} (a running task with a
+     * {@link TerminatedWorkerException}, a task not started with a {@link LokyException}), and later
+     * submits are rejected with it.
+     */
+    default void abort(String reason) {
+        shutdownNow();
+    }
+
     /** Waits until the pool has terminated after a shutdown; {@code false} if the time ran out. */
     boolean awaitTermination(Duration timeout) throws InterruptedException;
 

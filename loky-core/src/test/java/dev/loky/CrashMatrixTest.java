@@ -78,6 +78,9 @@ class CrashMatrixTest {
         TaskSerializationException e = failure(future, TaskSerializationException.class);
         assertThat(e.side()).isEqualTo(TaskSerializationException.Side.ARGUMENT_IN_PARENT);
         assertThat(chain(e)).contains(NotSerializableThing.class.getName());
+        // the user passed no argument: the message names the captured value, its class and the lambda
+        assertThat(e.getMessage()).contains("captured value #1 (of class " + NotSerializableThing.class.getName() + ") of lambda "
+                + CrashMatrixTest.class.getName() + ".lambda$").doesNotContain("argument could not");
         assertThat(crashes(pool)).isEqualTo(crashesBefore);
         assertRunsNewTask(pool);
     }

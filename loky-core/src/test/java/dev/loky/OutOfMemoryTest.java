@@ -38,11 +38,13 @@ class OutOfMemoryTest {
 
         Throwable error = failure(pool.submit(() -> Tasks.exhaustHeap(twoGigabytes)));
 
-        assertThat(chain(error)).contains("OutOfMemoryError");
-        assertThat(error).isInstanceOfAny(OutOfMemoryError.class, TerminatedWorkerException.class);
-        if (error instanceof TerminatedWorkerException terminated) {
-            assertThat(terminated.getMessage()).contains("OutOfMemoryError");
-        }
+        // never a bare OutOfMemoryError that the caller could take for its own
+        assertThat(error).isInstanceOf(WorkerOutOfMemoryException.class)
+                .hasMessageContaining("(pid " + before + ")").hasMessageContaining("heap cap -Xmx64m")
+                .hasMessageContaining("OutOfMemoryError");
+        assertThat(((WorkerOutOfMemoryException) error).pid()).isEqualTo(before);
+        assertThat(error.getCause()).isInstanceOf(OutOfMemoryError.class);
+        assertThat(error.getCause().getStackTrace()).as("the worker's stack").isNotEmpty();
         Pids.awaitGone(before);
         long after = PoolChecks.assertRunsNewTask(pool);
         assertThat(after).as("a new worker runs the next task").isNotEqualTo(before);
@@ -64,5 +66,21 @@ class OutOfMemoryTest {
         Pids.awaitGone(before);
         long after = PoolChecks.assertRunsNewTask(pool);
         assertThat(after).as("a new worker runs the next task").isNotEqualTo(before);
+    }
+
+    @Test
+    void aWorkerThatExitsWithTheOutOfMemoryStatusIsReportedAsOutOfMemory() {
+        pool = ProcessExecutors.create(PoolConfig.builder().name("oom-exit").maxWorkers(1).build());
+        long pid = value(pool.submit(Tasks::pid));
+
+        Throwable error = failure(pool.submit(() -> {
+            Runtime.getRuntime().halt(dev.loky.worker.WorkerMain.EXIT_AFTER_OUT_OF_MEMORY);
+            return 0;
+        }));
+
+        assertThat(error).isInstanceOf(WorkerOutOfMemoryException.class)
+                .hasMessageContaining("(pid " + pid + ")").hasMessageContaining("exited after OutOfMemoryError");
+        assertThat(error.getCause()).isInstanceOf(OutOfMemoryError.class);
+        assertThat(PoolChecks.assertRunsNewTask(pool)).isNotEqualTo(pid);
     }
 }

@@ -28,8 +28,12 @@ interface Effects {
     /** A timer no longer needed; it may still fire, and is then ignored. */
     void unschedule(Timer timer);
 
-    /** Cancel a task's future (shutdownNow). */
-    void cancelFuture(PoolTask<?> task);
+    /**
+     * Cancel a task's future (shutdownNow); {@code runningOn} is the worker that was running it, or
+     * {@code null} for a task that had not started. An owner that stopped the pool with a reason
+     * fails the future with that reason instead.
+     */
+    void cancelFuture(PoolTask<?> task, WorkerSlot runningOn);
 
     /** Fail a task's future with a timeout; its worker is being killed. */
     void timedOut(PoolTask<?> task, WorkerSlot w);

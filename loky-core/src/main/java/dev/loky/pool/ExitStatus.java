@@ -41,6 +41,9 @@ final class ExitStatus {
         if (exitCode == -1) {
             return "no exit code (the process could not be started or waited for)";
         }
+        if (exitCode == dev.loky.worker.WorkerMain.EXIT_AFTER_OUT_OF_MEMORY) {
+            return "exit code " + exitCode + " (after OutOfMemoryError)";
+        }
         String signal = signalName(exitCode);
         return "exit code " + exitCode + (signal == null ? "" : " (" + signal + ")");
     }

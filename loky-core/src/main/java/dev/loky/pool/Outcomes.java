@@ -37,7 +37,7 @@ final class Outcomes {
     void complete(PoolTask<?> task, FrameType type, TaskReply reply, WorkerChannel w) {
         switch (type) {
             case RESULT -> completeWithValue(task, reply);
-            case TASK_ERROR -> fail(task, rebuildException(reply, w.pid()));
+            case TASK_ERROR -> fail(task, OutOfMemory.wrap(rebuildException(reply, w.pid()), w, task));
             case SERIALIZATION_ERROR -> {
                 TaskSerializationException.Side side = TaskSerializationException.Side.values()[reply.side()];
                 ThrowableDescription cause = readDescription(reply);

@@ -1,10 +1,13 @@
 package dev.loky.pool;
 
 import dev.loky.PoolConfig;
+import dev.loky.LokyException;
+import dev.loky.TerminatedWorkerException;
 import dev.loky.memory.LeakDetector;
 import dev.loky.protocol.Frame;
 import dev.loky.protocol.FrameType;
 import dev.loky.protocol.TaskReply;
+import dev.loky.worker.WorkerMain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,8 +127,17 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
     }
 
     @Override
-    public void cancelFuture(PoolTask<?> task) {
-        after.add(() -> task.cancel(true));
+    public void cancelFuture(PoolTask<?> task, WorkerSlot runningOn) {
+        String reason = pool.abortReason();
+        if (reason == null) {
+            after.add(() -> task.cancel(true));
+        } else if (runningOn != null) {
+            WorkerChannel channel = runningOn.channel;
+            after.add(() -> outcomes.fail(task, new TerminatedWorkerException(channel.name() + " was stopped while running "
+                    + task + ": " + reason, channel.pid(), 137, "SIGKILL", "")));
+        } else {
+            after.add(() -> outcomes.fail(task, new LokyException(task + " did not run: " + reason)));
+        }
     }
 
     @Override
@@ -229,7 +241,9 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
             counters.listeners().fire(l -> l.workerRestarted(why.restart));
         }
         if (departure.lost() != null) {
-            outcomes.fail(departure.lost(), outcomes.terminated(channel, exitCode, departure.lost(), output));
+            outcomes.fail(departure.lost(), exitCode == WorkerMain.EXIT_AFTER_OUT_OF_MEMORY
+                    ? OutOfMemory.afterExit(channel, departure.lost(), output)
+                    : outcomes.terminated(channel, exitCode, departure.lost(), output));
         }
         if (departure.startupError() != null) {
             log.error(departure.startupError().getMessage());

@@ -60,6 +60,8 @@ final class ProcessPool extends AbstractProcessExecutor {
     private final Scheduler scheduler;
     /** A copy of the scheduler's state for lock-free reads. */
     private volatile PoolState state = PoolState.RUNNING;
+    /** Why the pool was stopped, set by {@link #abort(String)}; what is left then fails with it. */
+    private volatile String abortReason;
 
     ProcessPool(PoolConfig config) {
         this.config = Objects.requireNonNull(config, "config must not be null");
@@ -78,7 +80,9 @@ final class ProcessPool extends AbstractProcessExecutor {
         long idleCheckMillis = Math.max(10, Math.min(1000, config.idleTimeout().toMillis() / 2));
         timer.scheduleWithFixedDelay(() -> locked(scheduler::onIdleTick), idleCheckMillis, idleCheckMillis,
                 TimeUnit.MILLISECONDS);
-        ShutdownHook.register(this);
+        if (config.closeOnJvmExit()) {
+            ShutdownHook.register(this);
+        }
         if (config.memoryLeakProtection()) {
             // OSHI takes a while to initialise: do it now, off every caller's path.
             timer.execute(() -> ResidentMemory.of(ProcessHandle.current().pid()));
@@ -93,7 +97,7 @@ final class ProcessPool extends AbstractProcessExecutor {
         Objects.requireNonNull(task, "task must not be null");
         checkTimeout(timeout);
         if (state != PoolState.RUNNING) {
-            throw rejected(config.name());
+            throw rejection();
         }
         long id = taskIds.incrementAndGet();
         Duration effectiveTimeout = timeout != null ? timeout : config.taskTimeout();
@@ -103,14 +107,13 @@ final class ProcessPool extends AbstractProcessExecutor {
             payload = config.serializer().serialize(task);
         } catch (Throwable e) {
             PoolTask<T> failedTask = new PoolTask<>(id, null, effectiveTimeout, description, t -> { });
-            outcomes.fail(failedTask, Outcomes.serializationFailure(failedTask,
-                    TaskSerializationException.Side.ARGUMENT_IN_PARENT, e,
-                    "Make the task and every value it captures Serializable."));
+            outcomes.fail(failedTask, new TaskSerializationException(TaskSerializationException.Side.ARGUMENT_IN_PARENT,
+                    CapturedValues.describeFailure(task, description, e), e));
             return failedTask;
         }
         PoolTask<T> poolTask = new PoolTask<>(id, payload, effectiveTimeout, description, this::onCancel);
         if (!lockedGet(() -> scheduler.submit(poolTask))) {
-            throw rejected(config.name());
+            throw rejection();
         }
         return poolTask;
     }
@@ -180,6 +183,21 @@ final class ProcessPool extends AbstractProcessExecutor {
     @Override
     public void shutdown() {
         locked(scheduler::shutdown);
+    }
+
+    @Override
+    public void abort(String reason) {
+        abortReason = Objects.requireNonNull(reason, "reason must not be null");
+        shutdownNow();
+    }
+
+    String abortReason() {
+        return abortReason;
+    }
+
+    private java.util.concurrent.RejectedExecutionException rejection() {
+        String reason = abortReason;
+        return reason == null ? rejected(config.name()) : new java.util.concurrent.RejectedExecutionException(reason);
     }
 
     @Override

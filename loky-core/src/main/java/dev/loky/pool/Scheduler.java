@@ -154,6 +154,10 @@ final class Scheduler {
         List<PoolTask<?>> pending = new ArrayList<>(queue);
         queue.clear();
         for (WorkerSlot w : workers) {
+            PoolTask<?> running = w.state == State.DEAD ? null : w.inFlight.poll();
+            if (running != null) {
+                effects.cancelFuture(running, w);
+            }
             pending.addAll(w.inFlight);
             w.inFlight.clear();
             if (w.state != State.DEAD) {
@@ -163,7 +167,7 @@ final class Scheduler {
             }
         }
         for (PoolTask<?> task : pending) {
-            effects.cancelFuture(task);
+            effects.cancelFuture(task, null);
         }
         checkTerminated();
     }

@@ -7,12 +7,20 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One JVM shutdown hook for every live pool: when the parent exits, its workers go too (they would
- * exit by themselves on end-of-file within a second, but a hook leaves nothing to chance).
+ * One JVM shutdown hook for the pools that no one else closes ({@link dev.loky.PoolConfig#closeOnJvmExit()}):
+ * when the JVM exits (end of {@code main}, {@code System.exit}, SIGINT, SIGTERM), their workers go
+ * too. Pools with an owner (a Spring application context) are never registered: the owner drains
+ * them on its own schedule, and this hook killing their workers meanwhile would lose that work.
+ *
+ * <p>While the JVM exits nothing new can be waited for, so the hook starts no worker and drains
+ * nothing: it fails what is left at once with an exception that says the JVM is exiting (see
+ * {@link ProcessPool#abort(String)}; later submits are rejected with the same words), then kills the workers and waits up
+ * to {@link #GRACE} for them to be gone. Workers ignore SIGINT, SIGTERM and SIGHUP aimed at their
+ * process group, so it is this hook (or the parent's death) that ends them, never the signal.
  */
 final class ShutdownHook {
 
-    /** How long the hook lets pools finish gracefully before it kills their workers. */
+    /** How long the hook waits for killed workers to be reaped. */
     private static final Duration GRACE = Duration.ofSeconds(3);
 
     private static final Set<ProcessPool> POOLS = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -23,7 +31,7 @@ final class ShutdownHook {
 
     static synchronized void register(ProcessPool pool) {
         if (!installed) {
-            Runtime.getRuntime().addShutdownHook(new Thread(ShutdownHook::killAll, "loky-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(ShutdownHook::abortAll, "loky-shutdown"));
             installed = true;
         }
         POOLS.add(pool);
@@ -33,17 +41,15 @@ final class ShutdownHook {
         POOLS.remove(pool);
     }
 
-    /**
-     * Gives every pool a short graceful shutdown (an application's own shutdown hook, e.g. Spring's
-     * context close, may be closing it right now, and workers that exit cleanly can write their
-     * startup cache), then kills what is left.
-     */
-    private static void killAll() {
+    private static void abortAll() {
         List<ProcessPool> pools;
         synchronized (ShutdownHook.class) {
             pools = List.copyOf(POOLS);
         }
-        pools.forEach(ProcessPool::shutdown);
+        for (ProcessPool pool : pools) {
+            pool.abort("the loky pool '" + pool.config().name()
+                    + "' is shutting down because the JVM is exiting (System.exit, end of main, SIGINT or SIGTERM)");
+        }
         long deadline = System.nanoTime() + GRACE.toNanos();
         for (ProcessPool pool : pools) {
             try {
@@ -52,9 +58,6 @@ final class ShutdownHook {
                 Thread.currentThread().interrupt();
                 break;
             }
-        }
-        for (ProcessPool pool : pools) {
-            pool.shutdownNow();
         }
     }
 }

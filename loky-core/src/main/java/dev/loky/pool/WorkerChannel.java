@@ -53,6 +53,8 @@ final class WorkerChannel {
     private volatile boolean killRequested;
     private volatile long pid = -1;
     volatile long heapUsedBytes = -1;
+    /** The heap cap it was started with, for {@link OutOfMemory}'s messages. */
+    volatile String heapCap = "unknown";
     volatile String startupFailure;
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final Deque<String> strayTail = new ArrayDeque<>();

@@ -71,6 +71,7 @@ final class WorkerLauncher {
     }
 
     private void start(WorkerChannel w, List<String> command, WorkerChannel.Events events) {
+        w.heapCap = OutOfMemory.heapCap(command);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.directory((config.workingDirectory() != null ? config.workingDirectory()
                 : Path.of(System.getProperty("user.dir"))).toFile());

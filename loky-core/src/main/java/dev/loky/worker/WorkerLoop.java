@@ -38,8 +38,6 @@ import java.util.concurrent.LinkedBlockingQueue;
  */
 final class WorkerLoop {
 
-    /** Exit code after an {@link OutOfMemoryError}: the JVM's state is suspect, so it is replaced. */
-    static final int EXIT_AFTER_OOM = 3;
     /** Exit code when the initializer fails. */
     static final int EXIT_STARTUP_FAILED = 4;
     /** Exit code when the channel is unusable. */
@@ -213,7 +211,7 @@ final class WorkerLoop {
             replyError(id, failure);
             if (failure instanceof OutOfMemoryError) {
                 log.println("loky worker: exiting after OutOfMemoryError: " + failure);
-                Runtime.getRuntime().halt(EXIT_AFTER_OOM);
+                Runtime.getRuntime().halt(WorkerMain.EXIT_AFTER_OUT_OF_MEMORY);
             }
             return;
         }

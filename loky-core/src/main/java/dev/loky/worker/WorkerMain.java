@@ -14,11 +14,19 @@ import java.io.PrintStream;
  * The main class of a worker JVM. Before any user code runs it claims file descriptors 0 and 1 as
  * the channel to the parent and points {@code System.out} at stderr (which the parent drains into
  * its log), so that nothing a task prints can corrupt the protocol; {@code System.in} becomes empty.
+ * It ignores SIGINT, SIGTERM and SIGHUP ({@link GroupSignals}): its parent decides when it goes.
  */
 public final class WorkerMain {
 
     /** The system property set to {@code "true"} in every worker JVM. */
     public static final String WORKER_PROPERTY = "loky.worker.process";
+
+    /**
+     * Exit status of a worker that halts after an {@link OutOfMemoryError} (its state is suspect, so it
+     * is replaced). Not 3, which {@code -XX:+ExitOnOutOfMemoryError} and many programs' own
+     * {@code System.exit(3)} use, nor a shell (126, 127) or signal (128+) status.
+     */
+    public static final int EXIT_AFTER_OUT_OF_MEMORY = 113;
 
     private WorkerMain() {
     }
@@ -29,6 +37,7 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) {
+        GroupSignals.ignore();
         System.setProperty(WORKER_PROPERTY, "true");
         FileOutputStream channelOut = new FileOutputStream(FileDescriptor.out);
         FileInputStream channelIn = new FileInputStream(FileDescriptor.in);

@@ -183,7 +183,7 @@ final class SchedulerHarness implements Effects {
     }
 
     @Override
-    public void cancelFuture(PoolTask<?> task) {
+    public void cancelFuture(PoolTask<?> task, WorkerSlot runningOn) {
         log.add("cancelFuture " + task.description);
         toCancel.add(task); // the pool cancels after releasing its lock: never from inside an event
     }

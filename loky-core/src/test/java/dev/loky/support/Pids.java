@@ -43,6 +43,22 @@ public final class Pids {
         }
     }
 
+    /** Sends {@code SIG<name>} with the real {@code kill} command; a target {@code -<pgid>} is a process group. */
+    public static void signal(String name, String target) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, "--", target).redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes());
+            if (kill.waitFor() != 0) {
+                throw new AssertionError("kill -" + name + " " + target + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new AssertionError("could not run kill", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while running kill", e);
+        }
+    }
+
     /** Waits until none of these processes is alive. */
     public static void awaitGone(Duration atMost, long... pids) {
         await("processes " + Arrays.toString(pids) + " to be gone").atMost(atMost)

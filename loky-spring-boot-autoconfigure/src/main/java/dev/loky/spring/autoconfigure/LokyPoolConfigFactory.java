@@ -45,6 +45,8 @@ final class LokyPoolConfigFactory {
         LokyProperties.Memory memory = properties.getMemory();
         PoolConfig.Builder builder = PoolConfig.builder()
                 .name("loky")
+                // the context owns this pool (ProcessExecutorCloser): the JVM hook must not kill it mid-drain
+                .closeOnJvmExit(false)
                 .maxWorkers(properties.getMaxWorkers())
                 .idleTimeout(properties.getIdleTimeout())
                 .taskTimeout(properties.getTaskTimeout())

@@ -5,19 +5,40 @@ import dev.loky.ProcessExecutor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 
 import java.time.Duration;
 
 /**
- * Stops the auto-configured pool when the context closes: no new tasks, queued and running tasks
- * get {@code loky.shutdown-timeout} to finish, then the remaining workers are killed.
+ * The one owner of the auto-configured pool's end (the pool is built with
+ * {@code closeOnJvmExit(false)}, so loky-core's JVM shutdown hook leaves it alone). A
+ * {@link SmartLifecycle}, like Spring's {@code ThreadPoolTaskExecutor}, whose {@link #PHASE} puts its
+ * stop after the web server's graceful shutdown has drained in-flight requests (which may be waiting
+ * for {@code @ProcessAsync} calls) and before the web server stops: it refuses new tasks, gives
+ * running and queued ones {@code loky.shutdown-timeout} to finish, then kills the workers that are
+ * left, so their callers fail with {@code TerminatedWorkerException} while responses can still be
+ * written. SIGTERM to the application takes this path too (Spring's shutdown hook closes the context).
+ *
+ * <p>{@link #stop()} blocks the closing thread for at most {@code loky.shutdown-timeout} (a
+ * synchronous stop is not cut short by {@code spring.lifecycle.timeout-per-shutdown-phase}).
+ * {@link #destroy()} kills whatever is left when the context is destroyed without being stopped
+ * (a failed refresh). Both are idempotent; Spring calls them from the closing thread.
  */
-final class ProcessExecutorCloser implements DisposableBean {
+final class ProcessExecutorCloser implements SmartLifecycle, DisposableBean {
+
+    /**
+     * Between Boot's {@code WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE} ({@code MAX_VALUE - 1024},
+     * stopped first) and {@code START_STOP_LIFECYCLE_PHASE} ({@code MAX_VALUE - 2048}, the server itself).
+     */
+    static final int PHASE = Integer.MAX_VALUE - 1536;
+
+    private static final Duration REAP_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Log logger = LogFactory.getLog(ProcessExecutorCloser.class);
 
     private final ProcessExecutor executor;
     private final Duration timeout;
+    private volatile boolean running;
 
     ProcessExecutorCloser(ProcessExecutor executor, Duration timeout) {
         this.executor = executor;
@@ -25,7 +46,13 @@ final class ProcessExecutorCloser implements DisposableBean {
     }
 
     @Override
-    public void destroy() {
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
         executor.shutdown();
         try {
             if (!timeout.isZero() && executor.awaitTermination(timeout)) {
@@ -37,6 +64,28 @@ final class ProcessExecutorCloser implements DisposableBean {
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
+        executor.abort("the application is shutting down and loky.shutdown-timeout (" + timeout + ") ran out");
+        try {
+            // the callers' futures fail once the killed workers are reaped; waiting for that here lets
+            // request threads answer before the next lifecycle phase stops the web server
+            executor.awaitTermination(REAP_TIMEOUT);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    @Override
+    public void destroy() {
         executor.shutdownNow();
     }
 }
