@@ -804,7 +804,12 @@ public final class ProcessPool extends AbstractProcessExecutor {
             if (w.state == State.STARTING) {
                 w.state = State.RETIRING;
                 w.retirement = Retirement.STARTUP_TIMEOUT;
-                after.add(w::kill);
+                // a silent worker's threads say what it waits for: keep them for the message, then kill it
+                after.add(() -> {
+                    w.threadDump = ThreadDumps.capture(config.javaHome() != null ? config.javaHome()
+                            : Path.of(System.getProperty("java.home")), w.pid);
+                    w.kill();
+                });
             }
         });
     }
@@ -1114,7 +1119,12 @@ public final class ProcessPool extends AbstractProcessExecutor {
         }
         String message = w.name() + " could not start: " + why + ". Check the worker JVM arguments "
                 + config.jvmArgs() + ", the java home and the classpath."
-                + (output.isBlank() ? "" : " Worker output:\n" + output);
+                + (output.isBlank() ? " The worker wrote nothing." : " Worker output:\n" + output);
+        String threads = w.threadDump;
+        if (timedOut && threads != null && !threads.isBlank()) {
+            message += "\nIts threads when it was stopped:\n" + threads;
+            output += threads;
+        }
         return new WorkerStartupException(message, output, null);
     }
 

@@ -94,6 +94,8 @@ final class WorkerProcess {
     volatile long pid = -1;
     volatile long heapUsedBytes = -1;
     volatile String startupFailure;
+    /** Application threads, captured when the worker missed its startup timeout; {@code null} otherwise. */
+    volatile String threadDump;
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final Deque<String> strayTail = new ArrayDeque<>();
 
