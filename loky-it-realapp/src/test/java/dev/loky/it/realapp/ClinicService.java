@@ -1,0 +1,57 @@
+package dev.loky.it.realapp;
+
+import dev.loky.spring.ProcessAsync;
+
+import org.springframework.cache.annotation.Cacheable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.util.List;
+
+/** Work sent to workers: it takes DTOs and entities and uses repositories. */
+@Service
+public class ClinicService {
+
+    private final OwnerRepository owners;
+    private final VisitRepository visits;
+    private final JdbcTemplate jdbc;
+
+    public ClinicService(OwnerRepository owners, VisitRepository visits, JdbcTemplate jdbc) {
+        this.owners = owners;
+        this.visits = visits;
+        this.jdbc = jdbc;
+    }
+
+    /** Counts a summary's pets in a worker. */
+    @ProcessAsync
+    public int petCount(OwnerSummary owner) {
+        return owner.petNames().size();
+    }
+
+    /** Records a visit in a worker, through a repository. */
+    @ProcessAsync
+    @Transactional
+    public long recordVisit(long petId, String description) {
+        return visits.save(new Visit(petId, description)).getId();
+    }
+
+    /** What the worker's database holds: owners, visits, Flyway history rows. */
+    @ProcessAsync
+    public List<Long> databaseCounts() {
+        return List.of(owners.count(), visits.count(), jdbc.queryForObject("select count(*) from \"flyway_schema_history\"", Long.class));
+    }
+
+    /** The worker's process id. */
+    @ProcessAsync
+    @Cacheable("pids")
+    public long pid() {
+        return ProcessHandle.current().pid();
+    }
+
+    /** Loaded here, in the caller: an entity with its pets. */
+    @Transactional(readOnly = true)
+    public OwnerSummary summary(long ownerId) {
+        return OwnerSummary.of(owners.findById(ownerId).orElseThrow());
+    }
+}
