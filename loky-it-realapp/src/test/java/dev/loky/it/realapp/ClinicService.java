@@ -48,6 +48,12 @@ public class ClinicService {
         return jdbc.queryForObject("select count(*) from migrate_run", Long.class);
     }
 
+    /** Describes a pet in a worker: a plain entity with setters travels whole. */
+    @ProcessAsync
+    public String describe(Pet pet) {
+        return pet.getName() + " the " + pet.getKind();
+    }
+
     /** The worker's process id. */
     @ProcessAsync
     @Cacheable("pids")

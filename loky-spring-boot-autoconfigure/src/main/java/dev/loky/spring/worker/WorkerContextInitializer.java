@@ -147,7 +147,8 @@ public final class WorkerContextInitializer implements RemoteRunnable {
         application.addListeners(new KeepWorkerSourceFirst());
         ConfigurableApplicationContext context = application.run(arguments);
 
-        JsonMapper mapper = JsonMappers.of(context);
+        JsonMapper mapper = JsonMappers.forCalls(JsonMappers.of(context),
+                JsonMappers.verifyRoundTrip(context.getEnvironment().getProperty(JsonMappers.VERIFY_ROUND_TRIP_PROPERTY)));
         warm(mapper);
         LokyWorkerContext.set(context);
         CallTargets.setWorker(new CallTarget(context, () -> mapper));
