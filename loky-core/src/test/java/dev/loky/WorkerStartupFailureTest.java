@@ -92,6 +92,19 @@ class WorkerStartupFailureTest {
     }
 
     @Test
+    void aStartupTimeoutShowsWhatTheSilentWorkerWasDoing() {
+        // the worker writes nothing: the message still shows where its threads were (a thread dump taken before the kill)
+        pool = ProcessExecutors.create(PoolConfig.builder().name("silent-start").maxWorkers(1)
+                .initializer(() -> Tasks.slowInitialization(60_000))
+                .startupTimeout(Duration.ofSeconds(2)).build());
+
+        WorkerStartupException e = failure(pool.submit(() -> 1), WorkerStartupException.class);
+
+        assertThat(e.getMessage()).contains("not ready within").contains("\"main\"").contains("slowInitialization");
+        assertThat(e.workerOutput()).contains("slowInitialization");
+    }
+
+    @Test
     void aWorkingPoolIsNotAffectedByAnotherPoolsStartupFailures() {
         pool = ProcessExecutors.create(PoolConfig.builder().name("bad-flag-2").maxWorkers(1)
                 .jvmArgs(List.of("-XX:+ThisFlagDoesNotExist")).build());

@@ -134,7 +134,12 @@ final class Outcomes {
         }
         String message = w.name() + " could not start: " + why + ". Check the worker JVM arguments "
                 + config.jvmArgs() + ", the java home and the classpath."
-                + (output.isBlank() ? "" : " Worker output:\n" + output);
+                + (output.isBlank() ? " The worker wrote nothing." : " Worker output:\n" + output);
+        String threads = w.threadDump;
+        if (timedOut && threads != null && !threads.isBlank()) {
+            message += "\nIts threads when it was stopped:\n" + threads;
+            output += threads;
+        }
         return new WorkerStartupException(message, output, null);
     }
 

@@ -106,7 +106,17 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
 
     @Override
     public void kill(WorkerSlot w) {
-        after.add(w.channel::kill);
+        WorkerChannel channel = w.channel;
+        if (w.leaving == Leaving.STARTUP_TIMEOUT) {
+            // a silent worker's threads say what it waits for: keep them for the message, then kill it
+            after.add(() -> {
+                channel.threadDump = ThreadDumps.capture(config.javaHome() != null ? config.javaHome()
+                        : java.nio.file.Path.of(System.getProperty("java.home")), channel.pid());
+                channel.kill();
+            });
+        } else {
+            after.add(channel::kill);
+        }
     }
 
     @Override

@@ -56,6 +56,8 @@ final class WorkerChannel {
     /** The heap cap it was started with, for {@link OutOfMemory}'s messages. */
     volatile String heapCap = "unknown";
     volatile String startupFailure;
+    /** Application threads, captured when the worker missed its startup timeout; {@code null} otherwise. */
+    volatile String threadDump;
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final Deque<String> strayTail = new ArrayDeque<>();
 

@@ -73,6 +73,8 @@ public class LokyProperties {
 
     private final Memory memory = new Memory();
 
+    private final Json json = new Json();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -144,6 +146,10 @@ public class LokyProperties {
 
     public Memory getMemory() {
         return memory;
+    }
+
+    public Json getJson() {
+        return json;
     }
 
     static Duration positive(String property, Duration value, String example) {
@@ -367,6 +373,27 @@ public class LokyProperties {
 
         public void setCheckInterval(Duration checkInterval) {
             this.checkInterval = positive("loky.memory.check-interval", checkInterval, "1s");
+        }
+    }
+
+    /** How {@code @ProcessAsync} arguments and results travel as JSON ({@code loky.json.*}). */
+    public static class Json {
+
+        /**
+         * Whether every {@code @ProcessAsync} parameter and result type is checked at start-up for
+         * properties that the JSON mapper writes but cannot read back (for example a getter-only
+         * {@code final} collection of a JPA entity), failing start-up if one would be lost, and
+         * whether calls are read strictly (an unknown property is an error). Switch off only for
+         * types whose write-only properties are meant to be dropped.
+         */
+        private boolean verifyRoundTrip = true;
+
+        public boolean isVerifyRoundTrip() {
+            return verifyRoundTrip;
+        }
+
+        public void setVerifyRoundTrip(boolean verifyRoundTrip) {
+            this.verifyRoundTrip = verifyRoundTrip;
         }
     }
 }

@@ -28,6 +28,9 @@ final class LokyPoolConfigFactory {
 
     private static final Log logger = LogFactory.getLog(LokyPoolConfigFactory.class);
 
+    /** On every worker's command line: workers never run DevTools' restarter. */
+    static final String DEVTOOLS_RESTART_OFF = "-Dspring.devtools.restart.enabled=false";
+
     private final LokyProperties properties;
     private final ConfigurableEnvironment environment;
     private final ListableBeanFactory beanFactory;
@@ -65,6 +68,9 @@ final class LokyPoolConfigFactory {
             if (!jvmArgs.isEmpty() || worker.getJavaHome() != null) {
                 WorkerJvmCheck.check(worker.getJavaHome(), jvmArgs);
             }
+            // DevTools' restarter reads only this system property (not the Environment): without it a
+            // worker's main thread waits in Restarter.immediateRestart and the worker never gets ready
+            jvmArgs.add(0, DEVTOOLS_RESTART_OFF);
             Optional<FatJarLaunch> fatJar = FatJarLaunch.detect();
             Optional<Path> extracted = fatJar.isPresent() && worker.getStartupCache() == LokyProperties.StartupCache.AUTO
                     && Path.of(fatJar.get().classpath()).toFile().isFile()

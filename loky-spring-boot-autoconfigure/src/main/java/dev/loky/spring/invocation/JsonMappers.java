@@ -1,6 +1,7 @@
 package dev.loky.spring.invocation;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Finds the application's Jackson mapper, in the parent and in a worker alike. */
@@ -24,5 +25,25 @@ public final class JsonMappers {
             fallback = mapper;
         }
         return mapper;
+    }
+
+    /** The property that switches off the round-trip check at start-up and strict reading of calls. */
+    public static final String VERIFY_ROUND_TRIP_PROPERTY = "loky.json.verify-round-trip";
+
+    /**
+     * The mapper that calls travel with: the application's, reading strictly (an unknown property
+     * is an error, not silently dropped) unless {@code loky.json.verify-round-trip=false}. Both
+     * JVMs build it the same way. A rebuilt copy: the application's own mapper is not changed.
+     */
+    public static JsonMapper forCalls(JsonMapper mapper, boolean strict) {
+        if (!strict || mapper.isEnabled(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)) {
+            return mapper;
+        }
+        return mapper.rebuild().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    }
+
+    /** The value of {@code loky.json.verify-round-trip}: anything but {@code false} means on. */
+    public static boolean verifyRoundTrip(String value) {
+        return value == null || !value.trim().equalsIgnoreCase("false");
     }
 }

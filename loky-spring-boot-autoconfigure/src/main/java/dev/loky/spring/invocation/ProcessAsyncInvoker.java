@@ -8,6 +8,7 @@ import dev.loky.spring.ProcessAsyncExceptionHandler;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.util.StringValueResolver;
+import org.springframework.util.function.SingletonSupplier;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.lang.reflect.Method;
@@ -27,6 +28,7 @@ public class ProcessAsyncInvoker implements AutoCloseable {
 
     private final Supplier<ProcessExecutor> executor;
     private final Supplier<JsonMapper> mapper;
+    private final boolean verifyRoundTrip;
     private final Supplier<ProcessAsyncExceptionHandler> exceptionHandler;
     private final StringValueResolver resolver;
     private final String inProcessKey;
@@ -36,10 +38,12 @@ public class ProcessAsyncInvoker implements AutoCloseable {
     public ProcessAsyncInvoker(Supplier<ProcessExecutor> executor, Supplier<JsonMapper> mapper,
             Supplier<ProcessAsyncExceptionHandler> exceptionHandler, StringValueResolver resolver, ListableBeanFactory beanFactory) {
         this.executor = executor;
-        this.mapper = mapper;
+        this.verifyRoundTrip = JsonMappers.verifyRoundTrip(resolver == null ? null : resolver.resolveStringValue(
+                "${" + JsonMappers.VERIFY_ROUND_TRIP_PROPERTY + ":true}"));
+        this.mapper = SingletonSupplier.of(() -> JsonMappers.forCalls(mapper.get(), verifyRoundTrip));
         this.exceptionHandler = exceptionHandler;
         this.resolver = resolver;
-        this.inProcessKey = CallTargets.registerInProcess(new CallTarget(beanFactory, mapper));
+        this.inProcessKey = CallTargets.registerInProcess(new CallTarget(beanFactory, this.mapper));
     }
 
     /**
@@ -52,7 +56,14 @@ public class ProcessAsyncInvoker implements AutoCloseable {
         if (!ProcessAsyncMethod.isProcessAsync(method, targetClass)) {
             return null;
         }
-        return methods.computeIfAbsent(new MethodKey(method, targetClass), key -> ProcessAsyncMethod.analyze(method, targetClass, resolver, cglib));
+        return methods.computeIfAbsent(new MethodKey(method, targetClass), key -> {
+            ProcessAsyncMethod analyzed = ProcessAsyncMethod.analyze(method, targetClass, resolver, cglib);
+            if (verifyRoundTrip) {
+                // no silent data loss: what is written must read back, checked at start-up, not on the first call
+                analyzed.verifyRoundTrip(mapper.get());
+            }
+            return analyzed;
+        });
     }
 
     /** Fire-and-forget calls that failed since the context started. */

@@ -249,6 +249,21 @@ final class ProcessAsyncMethod {
         return names;
     }
 
+    /**
+     * Checks that every parameter and the result read back whole from what {@code mapper} writes.
+     *
+     * @throws InvalidProcessAsyncMethodException naming the type, the property and the fixes
+     */
+    void verifyRoundTrip(JsonMapper mapper) {
+        JavaType[] types = parameterJavaTypes(mapper);
+        for (int i = 0; i < types.length; i++) {
+            JsonRoundTrip.verify(mapper, this, types[i], "its parameter '" + parameterNames[i] + "'");
+        }
+        if (resultType != null) {
+            JsonRoundTrip.verify(mapper, this, resultJavaType(mapper), "its result");
+        }
+    }
+
     /** Writes each argument as JSON, typed by its parameter's generic type. */
     public byte[][] writeArguments(JsonMapper mapper, Object[] arguments, TaskSerializationException.Side side) {
         JavaType[] types = parameterJavaTypes(mapper);

@@ -7,15 +7,21 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.CommandLineRunner;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.util.ClassUtils;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
  * Removes, from a worker's slim context, the bean definitions that must not run there: the
  * application's {@link ApplicationRunner}s and {@link CommandLineRunner}s ({@code SpringApplication}
- * has no switch to skip them) and the processor that starts {@code @Scheduled} methods.
+ * has no switch to skip them) and the processor that starts {@code @Scheduled} methods. Database
+ * initializer beans (script initializers, {@code DataSourceInitializer}, Flyway's and Liquibase's)
+ * are replaced by an inert bean of the same name, so that {@code depends-on} references still
+ * resolve but nothing re-creates, re-migrates or re-seeds the parent's database from a worker.
  */
 final class WorkerBeanDefinitionFilter implements BeanFactoryPostProcessor {
 
@@ -32,6 +38,7 @@ final class WorkerBeanDefinitionFilter implements BeanFactoryPostProcessor {
         names.addAll(Arrays.asList(beanFactory.getBeanNamesForType(ApplicationRunner.class, true, false)));
         names.addAll(Arrays.asList(beanFactory.getBeanNamesForType(CommandLineRunner.class, true, false)));
         names.add(SCHEDULED_ANNOTATION_PROCESSOR);
+        neutralizeDatabaseInitializers(beanFactory, registry);
         for (String name : names) {
             String definitionName = name.startsWith("&") ? name.substring(1) : name;
             if (registry.containsBeanDefinition(definitionName)) {
@@ -41,5 +48,35 @@ final class WorkerBeanDefinitionFilter implements BeanFactoryPostProcessor {
                 }
             }
         }
+    }
+
+    /** Initializer types (by name: each is optional on the classpath) that never run in a worker. */
+    static final List<String> DATABASE_INITIALIZERS = List.of(
+            "org.springframework.boot.sql.init.AbstractScriptDatabaseInitializer",
+            "org.springframework.jdbc.datasource.init.DataSourceInitializer",
+            "org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer",
+            "liquibase.integration.spring.SpringLiquibase");
+
+    private static void neutralizeDatabaseInitializers(ConfigurableListableBeanFactory beanFactory, BeanDefinitionRegistry registry) {
+        for (String typeName : DATABASE_INITIALIZERS) {
+            if (!ClassUtils.isPresent(typeName, beanFactory.getBeanClassLoader())) {
+                continue;
+            }
+            Class<?> type = ClassUtils.resolveClassName(typeName, beanFactory.getBeanClassLoader());
+            for (String name : beanFactory.getBeanNamesForType(type, true, false)) {
+                String definitionName = name.startsWith("&") ? name.substring(1) : name;
+                if (registry.containsBeanDefinition(definitionName)) {
+                    registry.removeBeanDefinition(definitionName);
+                    RootBeanDefinition inert = new RootBeanDefinition(SkippedInWorker.class);
+                    inert.setLazyInit(true);
+                    registry.registerBeanDefinition(definitionName, inert);
+                    logger.debug("Database initializer '" + definitionName + "' does not run in the loky worker context");
+                }
+            }
+        }
+    }
+
+    /** Stands in for a database initializer in a worker: it does nothing. */
+    static final class SkippedInWorker {
     }
 }

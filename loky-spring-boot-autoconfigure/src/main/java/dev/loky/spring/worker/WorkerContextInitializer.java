@@ -85,6 +85,19 @@ public final class WorkerContextInitializer implements RemoteRunnable {
         forced.put("spring.devtools.livereload.enabled", "false");
         forced.put("spring.docker.compose.enabled", "false");
         forced.put("spring.output.ansi.enabled", "never");
+        // the parent owns the database: schema and data tools never run again in a worker (with a
+        // shared database they would re-apply data.sql, or create-drop the parent's tables)
+        forced.put("spring.sql.init.mode", "never");
+        forced.put("spring.jpa.hibernate.ddl-auto", "none");
+        forced.put("spring.jpa.generate-ddl", "false");
+        forced.put("spring.jpa.properties.hibernate.hbm2ddl.auto", "none");
+        forced.put("spring.jpa.properties.jakarta.persistence.schema-generation.database.action", "none");
+        forced.put("spring.flyway.enabled", "false");
+        forced.put("spring.liquibase.enabled", "false");
+        forced.put("spring.batch.jdbc.initialize-schema", "never");
+        forced.put("spring.session.jdbc.initialize-schema", "never");
+        forced.put("spring.quartz.jdbc.initialize-schema", "never");
+        forced.put("spring.integration.jdbc.initialize-schema", "never");
         return forced;
     }
 
@@ -134,7 +147,8 @@ public final class WorkerContextInitializer implements RemoteRunnable {
         application.addListeners(new KeepWorkerSourceFirst());
         ConfigurableApplicationContext context = application.run(arguments);
 
-        JsonMapper mapper = JsonMappers.of(context);
+        JsonMapper mapper = JsonMappers.forCalls(JsonMappers.of(context),
+                JsonMappers.verifyRoundTrip(context.getEnvironment().getProperty(JsonMappers.VERIFY_ROUND_TRIP_PROPERTY)));
         warm(mapper);
         LokyWorkerContext.set(context);
         CallTargets.setWorker(new CallTarget(context, () -> mapper));

@@ -57,7 +57,8 @@ class LokyAutoConfigurationTests {
             assertThat(config.memoryLeakProtection()).isTrue();
             assertThat(config.memoryLeakThresholdBytes()).isEqualTo(100L * 1024 * 1024);
             assertThat(config.memoryCheckInterval()).isEqualTo(Duration.ofSeconds(1));
-            assertThat(config.jvmArgs()).isEmpty();
+            // workers never run DevTools' restarter, which reads only this system property
+            assertThat(config.jvmArgs()).containsExactly("-Dspring.devtools.restart.enabled=false");
             assertThat(config.initializer()).isInstanceOf(WorkerContextInitializer.class);
         });
     }
@@ -82,7 +83,7 @@ class LokyAutoConfigurationTests {
             assertThat(config.memoryLeakProtection()).isFalse();
             assertThat(config.memoryLeakThresholdBytes()).isEqualTo(DataSize.ofMegabytes(64).toBytes());
             assertThat(config.memoryCheckInterval()).isEqualTo(Duration.ofMillis(250));
-            assertThat(config.jvmArgs()).containsExactly("-Xmx64m", "-Dfoo=bar");
+            assertThat(config.jvmArgs()).containsExactly("-Dspring.devtools.restart.enabled=false", "-Xmx64m", "-Dfoo=bar");
             WorkerContextInitializer initializer = (WorkerContextInitializer) config.initializer();
             assertThat(initializer.sources()).containsExactly(ServiceConfig.class.getName());
             assertThat(initializer.profiles()).containsExactly("extra", LokyWorkerContext.PROFILE);

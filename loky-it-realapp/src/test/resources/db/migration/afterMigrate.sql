@@ -1,0 +1,1 @@
+insert into migrate_run (at) values (current_timestamp);

@@ -1,0 +1,174 @@
+package dev.loky.spring.invocation;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.loky.TaskSerializationException;
+import dev.loky.spring.InvalidProcessAsyncMethodException;
+import dev.loky.spring.ProcessAsync;
+import dev.loky.spring.autoconfigure.LokyAutoConfiguration;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** No silent data loss: types whose JSON does not read back fail start-up; calls are read strictly. */
+class JsonRoundTripTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withPropertyValues("loky.worker.startup-cache=off")
+            .withConfiguration(AutoConfigurations.of(LokyAutoConfiguration.class, JacksonAutoConfiguration.class));
+
+    @Test
+    void aGetterOnlyCollectionParameterFailsStartupNamingTypePropertyAndFix() {
+        runner.withUserConfiguration(GetterOnlyConfig.class).run(context -> {
+            assertThat(context).hasFailed();
+            Throwable failure = context.getStartupFailure();
+            assertThat(failure).rootCause().isInstanceOf(InvalidProcessAsyncMethodException.class)
+                    .hasMessageContaining(Customer.class.getName()).hasMessageContaining("'orders'")
+                    .hasMessageContaining("its parameter 'customer'");
+            InvalidProcessAsyncMethodException cause = (InvalidProcessAsyncMethodException) org.springframework.core.NestedExceptionUtils
+                    .getMostSpecificCause(failure);
+            assertThat(cause.action()).contains("DTO or record").contains("setter").contains("@JsonCreator")
+                    .contains("spring.jackson.mapper.use-getters-as-setters=true").contains("loky.json.verify-round-trip=false");
+        });
+    }
+
+    @Test
+    void aLossyTypeNestedInACollectionOrMapOfTheResultIsFound() {
+        runner.withUserConfiguration(NestedConfig.class).run(context -> assertThat(context.getStartupFailure()).rootCause()
+                .isInstanceOf(InvalidProcessAsyncMethodException.class).hasMessageContaining("its result")
+                .hasMessageContaining(Customer.class.getName()));
+    }
+
+    @Test
+    void recordsBeansWithSettersAndReadOnlyDerivedPropertiesStart() {
+        runner.withUserConfiguration(GoodConfig.class).run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void theCheckCanBeSwitchedOff() {
+        runner.withUserConfiguration(GetterOnlyConfig.class).withPropertyValues("loky.json.verify-round-trip=false")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void callsAreReadStrictly() throws Exception {
+        ProcessAsyncMethod method = ProcessAsyncMethod.analyze(GoodService.class.getMethod("total", Order.class), GoodService.class, null, false);
+        JsonMapper mapper = JsonMappers.forCalls(JsonMapper.builder().build(), true);
+        byte[][] json = {"{\"item\":\"tea\",\"quantity\":2,\"colour\":\"green\"}".getBytes(StandardCharsets.UTF_8)};
+        assertThatThrownBy(() -> method.readArguments(mapper, json, TaskSerializationException.Side.ARGUMENT_IN_WORKER))
+                .isInstanceOf(TaskSerializationException.class).hasMessageContaining("colour");
+        assertThat(method.readArguments(JsonMappers.forCalls(JsonMapper.builder().build(), false), json,
+                TaskSerializationException.Side.ARGUMENT_IN_WORKER)[0]).isEqualTo(new Order("tea", 2));
+    }
+
+    /** An entity-style class: its collection is a final field with only a getter. */
+    public static class Customer {
+
+        private String name;
+
+        private final List<String> orders = new ArrayList<>();
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public List<String> getOrders() {
+            return orders;
+        }
+    }
+
+    public record Order(String item, int quantity) {
+    }
+
+    /** A bean with setters and a derived property marked read-only. */
+    public static class Basket {
+
+        private List<Order> orders = new ArrayList<>();
+
+        public List<Order> getOrders() {
+            return orders;
+        }
+
+        public void setOrders(List<Order> orders) {
+            this.orders = orders;
+        }
+
+        @JsonProperty(access = JsonProperty.Access.READ_ONLY)
+        public int getSize() {
+            return orders.size();
+        }
+    }
+
+    public static class LossyService {
+
+        @ProcessAsync
+        public int count(Customer customer) {
+            return customer.getOrders().size();
+        }
+    }
+
+    public static class NestedService {
+
+        @ProcessAsync
+        public Map<String, List<Customer>> byCity() {
+            return Map.of();
+        }
+    }
+
+    public static class GoodService {
+
+        @ProcessAsync
+        public int total(Order order) {
+            return order.quantity();
+        }
+
+        @ProcessAsync
+        public Optional<Basket> basket(List<Order> orders) {
+            return Optional.empty();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class GetterOnlyConfig {
+
+        @Bean
+        LossyService lossyService() {
+            return new LossyService();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class NestedConfig {
+
+        @Bean
+        NestedService nestedService() {
+            return new NestedService();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class GoodConfig {
+
+        @Bean
+        GoodService goodService() {
+            return new GoodService();
+        }
+    }
+}
