@@ -49,6 +49,7 @@ final class ClusterProcessExecutor extends AbstractProcessExecutor {
     private final UUID listener;
     private final LoadBoard board;
     private final Router router;
+    private final String selfName;
     private volatile boolean shutdown;
 
     ClusterProcessExecutor(HazelcastInstance instance, PoolConfig config, ClusterExecutors.Routing routing) {
@@ -60,6 +61,7 @@ final class ClusterProcessExecutor extends AbstractProcessExecutor {
             pool.shutdownNow();
             throw e;
         }
+        this.selfName = Members.name(instance.getCluster().getLocalMember());
         this.executor = instance.getExecutorService(EXECUTOR_NAME);
         this.calls = new RemoteCalls(instance, executor);
         this.listener = instance.getCluster().addMembershipListener(calls);
@@ -96,6 +98,11 @@ final class ClusterProcessExecutor extends AbstractProcessExecutor {
     /** Every member of the cluster, with its last published load. */
     List<ClusterExecutors.Member> members() {
         List<ClusterExecutors.Member> members = new ArrayList<>();
+        if (!instance.getLifecycleService().isRunning()) {
+            LoadBoard.Load load = board.self();
+            members.add(new ClusterExecutors.Member(selfName, true, false, load.maxWorkers(), load.live(), load.busy(), load.queued()));
+            return members;
+        }
         for (Member member : instance.getCluster().getMembers()) {
             LoadBoard.Load load = member.localMember() ? board.self() : board.get(member.getUuid());
             members.add(new ClusterExecutors.Member(Members.name(member), member.localMember(), load != null,
@@ -112,7 +119,10 @@ final class ClusterProcessExecutor extends AbstractProcessExecutor {
     @Override
     public PoolSnapshot snapshot() {
         List<PoolSnapshot> parts = new ArrayList<>();
-        parts.add(withMember(pool.snapshot(), Members.name(instance.getCluster().getLocalMember())));
+        parts.add(withMember(pool.snapshot(), selfName));
+        if (!instance.getLifecycleService().isRunning()) {
+            return combine(parts);
+        }
         List<Member> others = instance.getCluster().getMembers().stream()
                 .filter(m -> !m.localMember() && board.get(m.getUuid()) != null).toList();
         if (!others.isEmpty()) {
@@ -198,7 +208,7 @@ final class ClusterProcessExecutor extends AbstractProcessExecutor {
         }
         shutdown = true;
         board.close();
-        LocalMember.unregister(instance, local);
+        LocalMember.unregister(local);
         pool.shutdown();
     }
 
@@ -222,7 +232,9 @@ final class ClusterProcessExecutor extends AbstractProcessExecutor {
             Thread.sleep(10); // remote answers arrive on Hazelcast's threads; no future to wait on as a whole
         }
         // kept until now so that a member lost while calls drain still fails them
-        instance.getCluster().removeMembershipListener(listener);
+        if (instance.getLifecycleService().isRunning()) {
+            instance.getCluster().removeMembershipListener(listener);
+        }
         return true;
     }
 

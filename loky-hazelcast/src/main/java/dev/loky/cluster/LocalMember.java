@@ -22,18 +22,20 @@ final class LocalMember {
 
     private static final Map<UUID, LocalMember> MEMBERS = new ConcurrentHashMap<>();
 
+    private final UUID uuid;
     private final ProcessExecutor pool;
     private final AtomicInteger active = new AtomicInteger();
     private volatile int maxWorkers;
 
-    private LocalMember(ProcessExecutor pool) {
+    private LocalMember(UUID uuid, ProcessExecutor pool) {
+        this.uuid = uuid;
         this.pool = pool;
         this.maxWorkers = pool.config().maxWorkers();
     }
 
     static LocalMember register(HazelcastInstance instance, ProcessExecutor pool) {
-        LocalMember member = new LocalMember(pool);
-        LocalMember previous = MEMBERS.putIfAbsent(uuid(instance), member);
+        LocalMember member = new LocalMember(uuid(instance), pool);
+        LocalMember previous = MEMBERS.putIfAbsent(member.uuid, member);
         if (previous != null) {
             throw new IllegalStateException("Hazelcast member " + instance.getName()
                     + " already has a loky cluster executor; create one ClusterExecutors executor per HazelcastInstance");
@@ -41,8 +43,9 @@ final class LocalMember {
         return member;
     }
 
-    static void unregister(HazelcastInstance instance, LocalMember member) {
-        MEMBERS.remove(uuid(instance), member);
+    /** Works after the instance stopped, too. */
+    static void unregister(LocalMember member) {
+        MEMBERS.remove(member.uuid, member);
     }
 
     /** The pool of the member {@code instance}, or {@code null} if it runs no loky cluster executor. */
