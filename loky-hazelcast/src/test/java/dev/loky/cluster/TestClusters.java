@@ -31,7 +31,7 @@ final class TestClusters {
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true);
+        join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1);
         for (int i = 0; i < members; i++) {
             join.getTcpIpConfig().addMember("127.0.0.1:" + (basePort + i));
         }
