@@ -75,7 +75,7 @@ final class RemoteCalls implements MembershipListener {
             if (error != null) {
                 future.completeExceptionally(translate(target, error));
             } else {
-                complete(future, outcome);
+                complete(future, outcome, Members.loader(instance));
             }
         });
         if (!instance.getCluster().getMembers().contains(target)) {
@@ -86,10 +86,10 @@ final class RemoteCalls implements MembershipListener {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> void complete(CompletableFuture<T> future, RunTask.Outcome outcome) {
+    private static <T> void complete(CompletableFuture<T> future, RunTask.Outcome outcome, ClassLoader loader) {
         Object value;
         try {
-            value = JavaTaskSerializer.INSTANCE.deserialize(outcome.payload(), loader());
+            value = JavaTaskSerializer.INSTANCE.deserialize(outcome.payload(), loader);
         } catch (Exception | LinkageError e) {
             future.completeExceptionally(new TaskSerializationException(TaskSerializationException.Side.RESULT_IN_PARENT,
                     "the answer of another member could not be deserialized: " + e, e));
@@ -100,11 +100,6 @@ final class RemoteCalls implements MembershipListener {
         } else {
             future.complete((T) value);
         }
-    }
-
-    private static ClassLoader loader() {
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        return context != null ? context : RemoteCalls.class.getClassLoader();
     }
 
     private static Throwable translate(Member target, Throwable error) {

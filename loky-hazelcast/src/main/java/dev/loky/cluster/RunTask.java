@@ -51,7 +51,7 @@ final class RunTask implements Callable<RunTask.Outcome>, HazelcastInstanceAware
         }
         RemoteCallable<?> callable;
         try {
-            callable = (RemoteCallable<?>) JavaTaskSerializer.INSTANCE.deserialize(task, loader());
+            callable = (RemoteCallable<?>) JavaTaskSerializer.INSTANCE.deserialize(task, Members.loader(instance));
         } catch (Exception | LinkageError e) {
             return Outcome.failure(new TaskSerializationException(TaskSerializationException.Side.ARGUMENT_IN_WORKER,
                     "the task could not be deserialized on member " + Members.name(instance.getCluster().getLocalMember())
@@ -71,11 +71,6 @@ final class RunTask implements Callable<RunTask.Outcome>, HazelcastInstanceAware
             future.cancel(true);
             throw e;
         }
-    }
-
-    private static ClassLoader loader() {
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        return context != null ? context : RunTask.class.getClassLoader();
     }
 
     /**

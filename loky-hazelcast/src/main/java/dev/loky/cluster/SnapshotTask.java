@@ -40,6 +40,7 @@ final class SnapshotTask implements Callable<byte[]>, HazelcastInstanceAware, Se
     }
 
     static PoolSnapshot read(byte[] bytes, String member) throws Exception {
+        // only JDK and this module's classes in a snapshot
         return ((Wire) JavaTaskSerializer.INSTANCE.deserialize(bytes, SnapshotTask.class.getClassLoader())).toSnapshot(member);
     }
 
