@@ -81,6 +81,10 @@ final class ClusterProcessExecutor extends AbstractProcessExecutor {
         if (shutdown) {
             throw rejected(pool.config().name());
         }
+        if (!instance.getLifecycleService().isRunning()) {
+            // the Hazelcast member stopped under us: this member's own pool still serves
+            return local.submit(task, timeout);
+        }
         Member target = router.choose();
         if (target.localMember()) {
             return local.submit(task, timeout);

@@ -117,6 +117,7 @@ class ClusterRoutingTest {
         }
         assertThat(results.stream().map(r -> member(r.substring(r.indexOf('@') + 1))).distinct()).containsExactlyInAnyOrder("member0", "member1");
         assertThat(first.imapUnordered(x -> x * 2, items).mapToInt(Integer::intValue).sum()).isEqualTo(380);
+        assertThat(first.imap(x -> x + 1, items).toList()).isEqualTo(IntStream.rangeClosed(1, 20).boxed().toList());
     }
 
     @Test
@@ -184,6 +185,7 @@ class ClusterRoutingTest {
         assertThat(ClusterExecutors.Routing.of("least-loaded")).isEqualTo(ClusterExecutors.Routing.LEAST_LOADED);
         assertThatThrownBy(() -> ClusterExecutors.create(instances.get(0), PoolConfig.builder().build()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("already has a loky cluster executor");
+        assertThat(first.execute(() -> { }).join()).isNull();
         first.shutdown();
         assertThatThrownBy(() -> first.submit(() -> 1)).isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
     }
