@@ -126,14 +126,19 @@ class ClusterProcessesTest {
         long killedAt = System.nanoTime();
         victim.destroyForcibly(); // SIGKILL
         List<Object> outcomes = new ArrayList<>();
+        Long retried = null;
         for (CompletableFuture<Long> f : futures) {
             try {
                 outcomes.add(f.get(60, TimeUnit.SECONDS));
             } catch (ExecutionException e) {
                 assertThat(e.getCause()).isInstanceOf(ClusterMemberLostException.class);
+                assertThat(((ClusterMemberLostException) e.getCause()).member()).endsWith(":" + (BASE_PORT + 2));
                 outcomes.add(e.getCause().getClass().getSimpleName());
+                // what @ProcessAsync(idempotent = true) does: send it once more; it runs on a member that is left
+                retried = calls(1, 200).get(0).get(60, TimeUnit.SECONDS);
             }
         }
+        assertThat(retried).isIn(ProcessHandle.current().pid(), processes.get(0).pid());
         long detectedMillis = (System.nanoTime() - killedAt) / 1_000_000;
         assertThat(outcomes).containsExactlyInAnyOrder(ProcessHandle.current().pid(), processes.get(0).pid(),
                 ClusterMemberLostException.class.getSimpleName());
