@@ -38,7 +38,7 @@ public final class ClusterExecutors {
     public enum Routing {
         /** This member while it has an idle worker; otherwise the least-loaded member. */
         LOCAL_FIRST,
-        /** The member with the most idle workers (this one on a tie with others, in turn). */
+        /** The member with the most idle workers; members that tie take turns. */
         LEAST_LOADED;
 
         /**
