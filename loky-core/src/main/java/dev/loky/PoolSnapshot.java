@@ -68,6 +68,8 @@ public record PoolSnapshot(
      * @param heapUsedBytes heap in use as it last reported ({@code -1} unknown)
      * @param uptime time since it was started
      * @param lastRestartReason why the worker it replaced went away, or {@code null}
+     * @param member the cluster member ({@code host:port}) whose pool holds the worker, or
+     *        {@code null} for a pool that is not part of a cluster
      */
     public record Worker(
             int id,
@@ -78,7 +80,19 @@ public record PoolSnapshot(
             long rssBytes,
             long heapUsedBytes,
             Duration uptime,
-            String lastRestartReason) {
+            String lastRestartReason,
+            String member) {
+
+        /** A worker of a pool that is not part of a cluster. */
+        public Worker(int id, long pid, WorkerState state, String currentTask, long tasksDone, long rssBytes,
+                long heapUsedBytes, Duration uptime, String lastRestartReason) {
+            this(id, pid, state, currentTask, tasksDone, rssBytes, heapUsedBytes, uptime, lastRestartReason, null);
+        }
+
+        /** This worker, as one of {@code member}'s. */
+        public Worker onMember(String member) {
+            return new Worker(id, pid, state, currentTask, tasksDone, rssBytes, heapUsedBytes, uptime, lastRestartReason, member);
+        }
     }
 
     /**

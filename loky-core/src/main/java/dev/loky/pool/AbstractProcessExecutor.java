@@ -17,8 +17,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
-/** What every executor shares: {@code execute} and the {@code map} family, built on {@code submit}. */
-abstract class AbstractProcessExecutor implements ProcessExecutor {
+/**
+ * What every executor shares: {@code execute} and the {@code map} family, built on {@code submit}.
+ * Public only for loky's own executors in other modules (the cluster executor of
+ * {@code loky-hazelcast}); it is internal, not API.
+ */
+public abstract class AbstractProcessExecutor implements ProcessExecutor {
 
     /** The current number of workers, to size chunks and the in-flight window. */
     protected abstract int parallelism();

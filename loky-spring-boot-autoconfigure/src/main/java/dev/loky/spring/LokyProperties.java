@@ -74,6 +74,7 @@ public class LokyProperties {
     private final Memory memory = new Memory();
 
     private final Json json = new Json();
+    private final Cluster cluster = new Cluster();
 
     public boolean isEnabled() {
         return enabled;
@@ -150,6 +151,10 @@ public class LokyProperties {
 
     public Json getJson() {
         return json;
+    }
+
+    public Cluster getCluster() {
+        return cluster;
     }
 
     static Duration positive(String property, Duration value, String example) {
@@ -394,6 +399,48 @@ public class LokyProperties {
 
         public void setVerifyRoundTrip(boolean verifyRoundTrip) {
             this.verifyRoundTrip = verifyRoundTrip;
+        }
+    }
+
+    /** Spreading calls over a Hazelcast cluster ({@code loky.cluster.*}); needs {@code loky-hazelcast}. */
+    public static class Cluster {
+
+        /**
+         * Whether @ProcessAsync calls and the ProcessExecutor bean go through the application's
+         * HazelcastInstance bean: each member runs its own worker pool, the cluster chooses the
+         * member. Needs loky-hazelcast on the classpath and a HazelcastInstance bean.
+         */
+        private boolean enabled = false;
+
+        /**
+         * How the member of each call is chosen: 'local-first' (this member while it has an idle
+         * worker, otherwise the least-loaded one) or 'least-loaded' (the member with the most idle
+         * workers).
+         */
+        private Routing routing = Routing.LOCAL_FIRST;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Routing getRouting() {
+            return routing;
+        }
+
+        public void setRouting(Routing routing) {
+            this.routing = routing;
+        }
+
+        /** The values of {@code loky.cluster.routing}. */
+        public enum Routing {
+            /** This member while it has an idle worker, otherwise the least-loaded member. */
+            LOCAL_FIRST,
+            /** The member with the most idle workers. */
+            LEAST_LOADED
         }
     }
 }

@@ -49,4 +49,12 @@ public @interface ProcessAsync {
      * A method's value overrides its class's.
      */
     String timeout() default "";
+
+    /**
+     * Whether the call is safe to run twice. With {@code loky.cluster.enabled}, a call whose cluster
+     * member leaves before answering fails with {@link dev.loky.ClusterMemberLostException}; an
+     * idempotent call is instead sent once more (to another member) and only a second loss fails
+     * it. A method's annotation overrides its class's.
+     */
+    boolean idempotent() default false;
 }

@@ -30,7 +30,7 @@ public class LokyEndpoint {
 
     @ReadOperation
     public PoolDescriptor pool() {
-        return PoolDescriptor.of(executor.snapshot());
+        return PoolDescriptor.of(executor.snapshot()).withMembers(ClusterView.members(executor));
     }
 
     /**
@@ -62,10 +62,17 @@ public class LokyEndpoint {
      * @param workers one entry per worker (starting, idle, busy or retiring)
      * @param counters totals since the pool was created
      * @param lastStartupError the last worker startup failure, or {@code null}
+     * @param members with {@code loky.cluster.enabled}, every member of the cluster (the other
+     *     fields then cover the whole cluster); {@code null} otherwise
      */
     public record PoolDescriptor(String state, String startMethod, int maxWorkers, long liveWorkers, long busyWorkers,
-            int queued, List<WorkerDescriptor> workers, CountersDescriptor counters, String lastStartupError)
-            implements OperationResponseBody {
+            int queued, List<WorkerDescriptor> workers, CountersDescriptor counters, String lastStartupError,
+            List<MemberDescriptor> members) implements OperationResponseBody {
+
+        PoolDescriptor withMembers(List<MemberDescriptor> members) {
+            return new PoolDescriptor(state, startMethod, maxWorkers, liveWorkers, busyWorkers, queued, workers, counters,
+                    lastStartupError, members);
+        }
 
         static PoolDescriptor of(PoolSnapshot snapshot) {
             PoolSnapshot.Counters c = snapshot.counters();
@@ -74,7 +81,7 @@ public class LokyEndpoint {
                     snapshot.workers().stream().map(WorkerDescriptor::of).toList(),
                     new CountersDescriptor(c.submitted(), c.succeeded(), c.failed(), c.cancelled(), c.crashes(),
                             new TreeMap<>(c.restarts()), c.startupFailures(), c.consecutiveStartupFailures()),
-                    snapshot.lastStartupError() == null ? null : LokyHealthIndicator.abbreviate(snapshot.lastStartupError()));
+                    snapshot.lastStartupError() == null ? null : LokyHealthIndicator.abbreviate(snapshot.lastStartupError()), null);
         }
     }
 
@@ -91,14 +98,30 @@ public class LokyEndpoint {
      * @param uptimeSeconds seconds since it was started
      * @param lastRestartReason why the worker it replaced went away (crash, memory-leak, max-tasks,
      *     timeout), or {@code null}
+     * @param member the cluster member ({@code host:port}) whose pool holds the worker, or
+     *     {@code null} without a cluster
      */
     public record WorkerDescriptor(int id, long pid, String state, String currentTask, long tasksDone, long rssBytes,
-            long heapUsedBytes, double uptimeSeconds, String lastRestartReason) {
+            long heapUsedBytes, double uptimeSeconds, String lastRestartReason, String member) {
 
         static WorkerDescriptor of(PoolSnapshot.Worker w) {
             return new WorkerDescriptor(w.id(), w.pid(), w.state().name(), w.currentTask(), w.tasksDone(), w.rssBytes(), w.heapUsedBytes(),
-                    Math.round(w.uptime().toMillis() / 100.0) / 10.0, w.lastRestartReason());
+                    Math.round(w.uptime().toMillis() / 100.0) / 10.0, w.lastRestartReason(), w.member());
         }
+    }
+
+    /**
+     * One member of the cluster.
+     *
+     * @param name its Hazelcast endpoint, {@code host:port}
+     * @param local whether it is the member answering this request
+     * @param reachable whether it published its load in the last few seconds
+     * @param maxWorkers its pool's size
+     * @param live its workers ready or busy
+     * @param busy its workers running a task
+     * @param queued tasks waiting in its pool
+     */
+    public record MemberDescriptor(String name, boolean local, boolean reachable, int maxWorkers, int live, int busy, int queued) {
     }
 
     /**

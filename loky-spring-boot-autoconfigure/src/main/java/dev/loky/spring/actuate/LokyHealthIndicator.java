@@ -7,6 +7,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,7 +24,9 @@ import java.util.Map;
  * </ul>
  * Details: state, maxWorkers, workers (live), busy, queued, crashes, restarts (by reason),
  * startupFailures, consecutiveStartupFailures and, while the last start attempt failed,
- * lastStartupError (abbreviated to {@value #MAX_ERROR_LENGTH} characters).
+ * lastStartupError (abbreviated to {@value #MAX_ERROR_LENGTH} characters); with
+ * {@code loky.cluster.enabled}, members (each member's {@code host:port}: reachable or unreachable)
+ * and the other details then cover the whole cluster.
  */
 public class LokyHealthIndicator implements HealthIndicator {
 
@@ -51,6 +54,13 @@ public class LokyHealthIndicator implements HealthIndicator {
             builder = Health.up();
         }
         builder.withDetails(details(snapshot));
+        List<LokyEndpoint.MemberDescriptor> members = ClusterView.members(executor);
+        if (members != null) {
+            // another member's loss does not make this one DOWN: its calls still run here and on the rest
+            Map<String, String> reachability = new java.util.TreeMap<>();
+            members.forEach(m -> reachability.put(m.name(), (m.reachable() ? "reachable" : "unreachable") + (m.local() ? " (this member)" : "")));
+            builder.withDetail("members", reachability);
+        }
         return builder.build();
     }
 

@@ -79,7 +79,9 @@ public class ProcessAsyncInvoker implements AutoCloseable {
         String key = pool.config().startMethod() == StartMethod.THREADS ? inProcessKey : null;
         ProcessAsyncCall call = new ProcessAsyncCall(beanName, method.targetClass().getName(), method.method().getName(),
                 method.parameterTypeNames(), written, key);
-        CompletableFuture<byte[]> submitted = pool.submit(call, method.timeout());
+        CompletableFuture<byte[]> submitted = method.idempotent()
+                ? IdempotentRetry.submit(pool, call, method.timeout())
+                : pool.submit(call, method.timeout());
         switch (method.kind()) {
             case VOID -> {
                 submitted.whenComplete((ignored, error) -> {

@@ -68,6 +68,8 @@ final class ProcessAsyncMethod {
     private final String[] parameterNames;
     private final ResolvableType resultType;
     private final Duration timeout;
+    /** {@link ProcessAsync#idempotent()}, read on first use (only cluster calls need it). */
+    private volatile Boolean idempotent;
 
     private volatile JsonMapper typedFor;
     private volatile JavaType[] parameterJavaTypes;
@@ -232,6 +234,20 @@ final class ProcessAsyncMethod {
     /** The method's own timeout; {@code null} = the pool's ({@code loky.task-timeout}). */
     public Duration timeout() {
         return timeout;
+    }
+
+    /** {@link ProcessAsync#idempotent()} of the method, or else of its class. */
+    public boolean idempotent() {
+        Boolean value = idempotent;
+        if (value == null) {
+            ProcessAsync annotation = AnnotatedElementUtils.findMergedAnnotation(method, ProcessAsync.class);
+            if (annotation == null) {
+                annotation = AnnotatedElementUtils.findMergedAnnotation(targetClass, ProcessAsync.class);
+            }
+            value = annotation != null && annotation.idempotent();
+            idempotent = value;
+        }
+        return value;
     }
 
     /** {@code Target.method(Type, ...)}. */

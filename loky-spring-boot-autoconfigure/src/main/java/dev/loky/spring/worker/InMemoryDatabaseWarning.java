@@ -1,6 +1,6 @@
 package dev.loky.spring.worker;
 
-import dev.loky.spring.invocation.ProcessAsyncMethod;
+import dev.loky.spring.ProcessAsync;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -8,6 +8,7 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
@@ -67,8 +68,11 @@ final class InMemoryDatabaseWarning implements ApplicationListener<ApplicationRe
         if (type.getName().startsWith("org.springframework.")) {
             return false;
         }
+        if (AnnotatedElementUtils.hasAnnotation(type, ProcessAsync.class)) {
+            return true;
+        }
         for (Method method : ReflectionUtils.getUniqueDeclaredMethods(type, ReflectionUtils.USER_DECLARED_METHODS)) {
-            if (ProcessAsyncMethod.isProcessAsync(method, type)) {
+            if (AnnotatedElementUtils.hasAnnotation(method, ProcessAsync.class)) {
                 return true;
             }
         }

@@ -29,6 +29,8 @@ public final class WorkerAutoConfigurationFilter implements AutoConfigurationImp
             "org.springframework.boot.actuate.autoconfigure.",
             "org.springframework.boot.health.autoconfigure.",
             "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsEndpointAutoConfiguration",
+            // a worker must never start a Hazelcast member: it would join the application's cluster
+            "org.springframework.boot.hazelcast.autoconfigure.",
             "dev.loky.spring.actuate.");
 
     private final boolean worker;

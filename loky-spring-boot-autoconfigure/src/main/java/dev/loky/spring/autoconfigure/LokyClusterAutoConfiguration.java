@@ -1,0 +1,60 @@
+package dev.loky.spring.autoconfigure;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.loky.PoolEventListener;
+import dev.loky.ProcessExecutor;
+import dev.loky.cluster.ClusterExecutors;
+import dev.loky.spring.LokyPoolCustomizer;
+import dev.loky.spring.LokyProperties;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/**
+ * Auto-configuration of loky over a Hazelcast cluster: with {@code loky.cluster.enabled=true},
+ * {@code loky-hazelcast} on the classpath and a {@link HazelcastInstance} bean (Boot's own Hazelcast
+ * auto-configuration makes one from {@code hazelcast.yaml}, {@code spring.hazelcast.config} or a
+ * {@code Config} bean), the {@link ProcessExecutor} bean is a cluster executor: this member's own
+ * pool, configured by {@code loky.*} as usual, plus the other members' pools. {@code @ProcessAsync}
+ * calls go through it, so they are spread over the members too.
+ *
+ * <p>Runs before {@link LokyAutoConfiguration}, whose local pool then backs off, and never in a
+ * worker JVM (where Boot's Hazelcast auto-configuration is skipped as well, so that workers never
+ * join the cluster).
+ */
+@AutoConfiguration(before = LokyAutoConfiguration.class,
+        afterName = "org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration")
+@ConditionalOnClass({ClusterExecutors.class, HazelcastInstance.class})
+@ConditionalOnNotWorkerProcess
+@ConditionalOnBooleanProperty(name = "loky.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "loky.cluster.enabled")
+@ConditionalOnBean(HazelcastInstance.class)
+@EnableConfigurationProperties(LokyProperties.class)
+public final class LokyClusterAutoConfiguration {
+
+    LokyClusterAutoConfiguration() {
+    }
+
+    /** Closed by {@link LokyAutoConfiguration}'s closer, like the local pool it replaces (same bean name). */
+    @Bean(destroyMethod = "")
+    @ConditionalOnMissingBean
+    ProcessExecutor lokyProcessExecutor(HazelcastInstance hazelcastInstance, LokyProperties properties,
+            ConfigurableEnvironment environment, ConfigurableListableBeanFactory beanFactory,
+            ObjectProvider<ApplicationArguments> arguments, ObjectProvider<PoolEventListener> listeners,
+            ObjectProvider<LokyPoolCustomizer> customizers) {
+        ApplicationArguments applicationArguments = arguments.getIfAvailable();
+        LokyPoolConfigFactory factory = new LokyPoolConfigFactory(properties, environment, beanFactory,
+                applicationArguments == null ? null : applicationArguments.getSourceArgs());
+        ClusterExecutors.Routing routing = ClusterExecutors.Routing.valueOf(properties.getCluster().getRouting().name());
+        return ClusterExecutors.create(hazelcastInstance,
+                factory.create(listeners.orderedStream().toList(), customizers.orderedStream().toList()), routing);
+    }
+}
