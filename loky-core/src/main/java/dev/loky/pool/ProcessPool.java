@@ -261,7 +261,8 @@ public final class ProcessPool extends AbstractProcessExecutor {
                 }
                 entries.add(new PoolSnapshot.Worker(w.id, w.pid, w.state.name(),
                         w.inFlight.isEmpty() ? null : w.inFlight.peek().toString(), w.tasksDone, -1, w.heapUsedBytes,
-                        Duration.ofNanos(now - w.createdNanos), w.replacing == null ? null : w.replacing.tag()));
+                        Duration.ofNanos(now - w.createdNanos), w.replacing == null ? null : w.replacing.tag(),
+                        w.insights(now)));
             }
         } finally {
             lock.unlock();
@@ -270,9 +271,10 @@ public final class ProcessPool extends AbstractProcessExecutor {
         List<PoolSnapshot.Worker> withMemory = new ArrayList<>(entries.size());
         for (PoolSnapshot.Worker w : entries) {
             withMemory.add(new PoolSnapshot.Worker(w.id(), w.pid(), w.state(), w.currentTask(), w.tasksDone(),
-                    ResidentMemory.of(w.pid()), w.heapUsedBytes(), w.uptime(), w.lastRestartReason()));
+                    ResidentMemory.of(w.pid()), w.heapUsedBytes(), w.uptime(), w.lastRestartReason(), w.insights()));
         }
-        return new PoolSnapshot(poolState, StartMethod.SPAWN, max, queued, List.copyOf(withMemory), counters, startupError);
+        return new PoolSnapshot(poolState, StartMethod.SPAWN, max, queued, List.copyOf(withMemory), counters, startupError)
+                .withMaps(runningMaps());
     }
 
     @Override
@@ -523,6 +525,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
             }
             w.state = State.IDLE;
             w.idleSinceNanos = System.nanoTime();
+            w.readyNanos = w.idleSinceNanos; // worker insights: start-up ends, waiting begins
             consecutiveStartupFailures = 0;
             spawnNotBeforeNanos = 0;
             if (state != PoolState.RUNNING && queue.isEmpty()) {
@@ -557,6 +560,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
             w.inFlight.poll();
             w.tasksDone++;
             long ran = System.nanoTime() - w.headStartedNanos;
+            w.workingNanos += ran; // worker insights
             meanTaskNanos = meanTaskNanos == 0 ? ran : (meanTaskNanos * 7 + ran) / 8;
             cancel(t.timeoutCheck);
             if (w.cancelGrace != null && w.cancelGraceTask == t) {
@@ -985,7 +989,10 @@ public final class ProcessPool extends AbstractProcessExecutor {
             while (true) {
                 Frame frame = reader.read();
                 switch (frame.type()) {
-                    case READY -> onReady(w);
+                    case READY -> {
+                        w.readyReported(frame.payload());
+                        onReady(w);
+                    }
                     case STARTUP_FAILED -> w.startupFailure = new String(frame.payload(), java.nio.charset.StandardCharsets.UTF_8);
                     case RESULT, TASK_ERROR, SERIALIZATION_ERROR -> onReply(w, frame);
                     default -> log.warn("{} sent an unexpected {} frame", w.name(), frame.type());

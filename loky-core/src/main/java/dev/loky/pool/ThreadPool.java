@@ -129,7 +129,7 @@ public final class ThreadPool extends AbstractProcessExecutor {
         String state = executor.isTerminated() ? "TERMINATED" : executor.isShutdown() ? "SHUTTING_DOWN" : "RUNNING";
         return new PoolSnapshot(state, StartMethod.THREADS, executor.getMaximumPoolSize(), executor.getQueue().size(),
                 List.copyOf(workers), new PoolSnapshot.Counters(submitted.get(), succeeded.get(), failed.get(),
-                        cancelled.get(), 0, Map.of(), 0, 0), null);
+                        cancelled.get(), 0, Map.of(), 0, 0), null).withMaps(runningMaps());
     }
 
     @Override

@@ -73,6 +73,9 @@ final class WorkerProcess {
     final ArrayDeque<PoolTask<?>> inFlight = new ArrayDeque<>(4);
     long headStartedNanos;
     long tasksDone;
+    /** When it became ready ({@code 0} while starting), and its total time running tasks since. */
+    long readyNanos;
+    long workingNanos;
     long idleSinceNanos;
     /** Why it was let go, once it is RETIRING. */
     Retirement retirement;
@@ -94,6 +97,8 @@ final class WorkerProcess {
     volatile long pid = -1;
     volatile long heapUsedBytes = -1;
     volatile String startupFailure;
+    /** Time its initializer took in the worker, from its READY frame; {@code -1} until then. */
+    volatile long initNanos = -1;
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final Deque<String> strayTail = new ArrayDeque<>();
 
@@ -192,6 +197,25 @@ final class WorkerProcess {
             stderrTail.forEach(line -> text.append(line).append('\n'));
         }
         return text.toString();
+    }
+
+    /** Reads the READY frame: the worker's pid, then (newer workers) its initializer's time in nanoseconds. */
+    void readyReported(byte[] payload) {
+        if (payload.length >= 16) {
+            initNanos = java.nio.ByteBuffer.wrap(payload, 8, 8).getLong();
+        }
+    }
+
+    /** Where its time went, as of {@code now}. Pool lock. */
+    dev.loky.PoolSnapshot.Insights insights(long now) {
+        if (readyNanos == 0) {
+            return new dev.loky.PoolSnapshot.Insights(null, null, java.time.Duration.ZERO, java.time.Duration.ZERO);
+        }
+        long working = workingNanos + (state == State.BUSY && !inFlight.isEmpty() ? now - headStartedNanos : 0);
+        long waiting = Math.max(0, now - readyNanos - working);
+        return new dev.loky.PoolSnapshot.Insights(java.time.Duration.ofNanos(readyNanos - createdNanos),
+                java.time.Duration.ofNanos(Math.max(0, initNanos)), java.time.Duration.ofNanos(working),
+                java.time.Duration.ofNanos(waiting));
     }
 
     String name() {
