@@ -413,6 +413,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
         w.state = State.BUSY;
         w.inFlight.add(task);
         task.worker = w;
+        task.workerPid = w.pid;
         if (w.inFlight.size() == 1) {
             startHead(w);
         }
@@ -1069,6 +1070,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
             TaskOutcome outcome = PoolTask.outcomeOf(error);
             Duration elapsed = task.elapsed();
             listeners.fire(l -> l.taskFinished(outcome, elapsed));
+            listeners.fire(l -> l.taskCompleted(task.description, task.workerPid, outcome, elapsed, error));
         }
     }
 

@@ -228,6 +228,8 @@ public final class ThreadPool extends AbstractProcessExecutor {
                 (error == null ? succeeded : failed).incrementAndGet();
                 TaskOutcome outcome = PoolTask.outcomeOf(error);
                 listeners.fire(l -> l.taskFinished(outcome, future.elapsed()));
+                Throwable thrown = error;
+                listeners.fire(l -> l.taskCompleted(future.description, ProcessHandle.current().pid(), outcome, future.elapsed(), thrown));
             }
         }
     }

@@ -32,6 +32,7 @@ public class ProcessAsyncInvoker implements AutoCloseable {
     private final String inProcessKey;
     private final Map<MethodKey, ProcessAsyncMethod> methods = new ConcurrentHashMap<>();
     private final AtomicLong uncaughtFailures = new AtomicLong();
+    private volatile Boolean recordArguments;
 
     public ProcessAsyncInvoker(Supplier<ProcessExecutor> executor, Supplier<JsonMapper> mapper,
             Supplier<ProcessAsyncExceptionHandler> exceptionHandler, StringValueResolver resolver, ListableBeanFactory beanFactory) {
@@ -55,6 +56,17 @@ public class ProcessAsyncInvoker implements AutoCloseable {
         return methods.computeIfAbsent(new MethodKey(method, targetClass), key -> ProcessAsyncMethod.analyze(method, targetClass, resolver, cglib));
     }
 
+    /** {@code loky.insights.record-arguments}: read once, through the context's placeholder resolver. */
+    private boolean recordArguments() {
+        Boolean show = recordArguments;
+        if (show == null) {
+            String value = resolver == null ? null : resolver.resolveStringValue("${loky.insights.record-arguments:false}");
+            show = Boolean.parseBoolean(value);
+            recordArguments = show;
+        }
+        return show;
+    }
+
     /** Fire-and-forget calls that failed since the context started. */
     public long uncaughtFailures() {
         return uncaughtFailures.get();
@@ -68,6 +80,9 @@ public class ProcessAsyncInvoker implements AutoCloseable {
         String key = pool.config().startMethod() == StartMethod.THREADS ? inProcessKey : null;
         ProcessAsyncCall call = new ProcessAsyncCall(beanName, method.targetClass().getName(), method.method().getName(),
                 method.parameterTypeNames(), written, key);
+        if (recordArguments()) {
+            call.showArguments();
+        }
         CompletableFuture<byte[]> submitted = pool.submit(call, method.timeout());
         switch (method.kind()) {
             case VOID -> {
