@@ -4,10 +4,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -23,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -94,15 +92,18 @@ class DashboardBrowserTest {
             Set<String> now = liveWorkerPids();
             return now.size() == 2 && !before.containsAll(now);
         });
-        assertThat(driver.findElement(By.id("restarts")).getText()).contains("crash");
-        assertThat(driver.findElements(By.cssSelector("#failures details.failure[data-outcome='crash']"))).isNotEmpty();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(text("restarts")).contains("crash");
+            assertThat(count("#failures details.failure[data-outcome='crash']")).isPositive();
+        });
 
         // a running map with its progress bar, then the picture for the README
         CompletableFuture<Integer> zoom = CompletableFuture.supplyAsync(() -> http.getBytes("/zoom.png?frames=24&size=200").statusCode());
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() ->
-                !driver.findElements(By.cssSelector("#maps .map")).isEmpty() || zoom.isDone());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> count("#maps .map") > 0 || zoom.isDone());
         if (!zoom.isDone()) {
-            assertThat(driver.findElement(By.cssSelector("#maps .map")).getText()).contains("items/s").contains("/ 24 items");
+            String map = String.valueOf(((JavascriptExecutor) driver).executeScript(
+                    "var m = document.querySelector('#maps .map'); return m ? m.textContent : 'done';"));
+            assertThat(map).matches("(?s)(done|.*/ 24 items.*items/s.*)");
         }
         Path screenshot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
         Files.createDirectories(Path.of("target"));
@@ -110,16 +111,24 @@ class DashboardBrowserTest {
         assertThat(zoom.get()).isEqualTo(200);
     }
 
-    /** Pids of the rows in the workers table that are ready or busy. */
+    /**
+     * Pids of the rows in the workers table that are ready or busy. Read in one script: the page
+     * redraws every second, so element handles kept across calls would go stale.
+     */
+    @SuppressWarnings("unchecked")
     private Set<String> liveWorkerPids() {
-        return driver.findElements(By.cssSelector("#workers tbody tr")).stream()
-                .filter(row -> Set.of("IDLE", "BUSY").contains(row.getAttribute("data-state")))
-                .map(row -> row.getAttribute("data-pid")).collect(Collectors.toSet());
+        List<String> rows = (List<String>) ((JavascriptExecutor) driver).executeScript(
+                "return Array.from(document.querySelectorAll('#workers tbody tr'))"
+                        + ".filter(r => r.dataset.state === 'IDLE' || r.dataset.state === 'BUSY').map(r => r.dataset.pid);");
+        return Set.copyOf(rows);
     }
 
     private String text(String id) {
-        WebElement element = driver.findElement(By.id(id));
-        return element.getText().trim();
+        return String.valueOf(((JavascriptExecutor) driver).executeScript("return document.getElementById(arguments[0]).textContent;", id)).trim();
+    }
+
+    private long count(String selector) {
+        return ((Number) ((JavascriptExecutor) driver).executeScript("return document.querySelectorAll(arguments[0]).length;", selector)).longValue();
     }
 
     private static String firstExisting(String preferred, List<String> candidates) {

@@ -108,8 +108,20 @@ class SampleServiceTests {
     @Test
     @Order(13)
     void outOfMemoryIs507() {
+        long restartsBefore = restarts();
         HttpResponse<String> response = http().post("/misbehave/oom");
         assertProblem(response, 507, "worker-out-of-memory");
+        // the worker goes away after answering: wait for its replacement before the next test
+        await().atMost(Duration.ofSeconds(90)).until(() -> restarts() > restartsBefore
+                && json(http().get("/actuator/loky")).get("liveWorkers").asInt() == 2);
+    }
+
+    long restarts() {
+        long total = 0;
+        for (JsonNode n : json(http().get("/actuator/loky")).get("counters").get("restarts")) {
+            total += n.asLong();
+        }
+        return total;
     }
 
     @Test
