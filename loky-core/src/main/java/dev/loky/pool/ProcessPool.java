@@ -1127,7 +1127,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
         return new WorkerStartupException(message, output, null);
     }
 
-    private static String describe(Object task) {
+    static String describe(Object task) { // also ThreadPool's, so both pools describe tasks alike
         if (task instanceof MapChunk<?, ?> chunk) {
             return "map chunk of " + chunk.size() + " items";
         }

@@ -75,7 +75,7 @@ public final class ThreadPool extends AbstractProcessExecutor {
             throw rejected(config.name());
         }
         Duration effective = timeout != null ? timeout : config.taskTimeout();
-        PoolTask<T> future = new PoolTask<>(ids.incrementAndGet(), null, effective, task.getClass().getName(), this::onCancel);
+        PoolTask<T> future = new PoolTask<>(ids.incrementAndGet(), null, effective, ProcessPool.describe(task), this::onCancel);
         Runner<T> runner = new Runner<>(future, task);
         future.worker = runner;
         try {
