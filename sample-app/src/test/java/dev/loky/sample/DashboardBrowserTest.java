@@ -1,6 +1,7 @@
 package dev.loky.sample;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  *
  * <p>Without a browser the test is skipped locally, but fails under CI ({@code CI=true}): {@code .ci/run}
  * installs the packages when it can, so a missing browser there is a broken machine, not a pass.
+ * {@code -Dchrome.binary=...} and {@code -Dwebdriver.chrome.driver=...} choose other binaries.
  * The page's screenshot is written to {@code target/dashboard.png} (the README's image is a copy).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -47,10 +49,14 @@ class DashboardBrowserTest {
 
     private WebDriver driver;
 
-    @BeforeEach
-    void openBrowser() {
-        String browser = firstExisting(System.getProperty("chrome.binary"), BROWSERS);
-        String chromedriver = firstExisting(System.getProperty("webdriver.chrome.driver"), DRIVERS);
+    private static String browser;
+    private static String chromedriver;
+
+    /** Before the application starts (a missing browser costs no worker start-up). */
+    @BeforeAll
+    static void findBrowser() {
+        browser = firstExisting(System.getProperty("chrome.binary"), BROWSERS);
+        chromedriver = firstExisting(System.getProperty("webdriver.chrome.driver"), DRIVERS);
         if (browser == null || chromedriver == null) {
             String missing = "no browser for the dashboard test (need Debian's chromium and chromium-driver: "
                     + "apt-get install chromium chromium-driver; found browser=" + browser + ", driver=" + chromedriver + ")";
@@ -59,6 +65,10 @@ class DashboardBrowserTest {
             }
             Assumptions.abort(missing);
         }
+    }
+
+    @BeforeEach
+    void openBrowser() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(browser);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -131,9 +141,10 @@ class DashboardBrowserTest {
         return ((Number) ((JavascriptExecutor) driver).executeScript("return document.querySelectorAll(arguments[0]).length;", selector)).longValue();
     }
 
+    /** The path asked for by its system property (and only that one), else the first candidate that exists. */
     private static String firstExisting(String preferred, List<String> candidates) {
-        if (preferred != null && new File(preferred).canExecute()) {
-            return preferred;
+        if (preferred != null) {
+            return new File(preferred).canExecute() ? preferred : null;
         }
         return candidates.stream().filter(path -> new File(path).canExecute()).findFirst().orElse(null);
     }
