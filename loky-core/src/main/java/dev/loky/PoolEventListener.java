@@ -13,6 +13,19 @@ public interface PoolEventListener {
     default void taskFinished(TaskOutcome outcome, Duration duration) {
     }
 
+    /**
+     * A task ended, told with what it was and where it ran (right after {@link #taskFinished}):
+     * the hook for "slowest recent calls" and "recent failures" views.
+     *
+     * @param task the task's description (for {@code @ProcessAsync} calls: the method and bean)
+     * @param workerPid the pid of the worker that ran it last, or {@code -1} if it never reached one
+     * @param outcome how it ended
+     * @param duration from submission to completion
+     * @param error its exception (with the worker's stack), or {@code null} on success
+     */
+    default void taskCompleted(String task, long workerPid, TaskOutcome outcome, Duration duration, Throwable error) {
+    }
+
     /** A worker became ready after {@code startup}. */
     default void workerStarted(long pid, Duration startup) {
     }

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param workers one entry per live or starting worker
  * @param counters totals since the pool was created
  * @param lastStartupError the last worker startup failure's message, or {@code null}
+ * @param maps the {@code map}, {@code imap} and {@code imapUnordered} calls still running, with their progress
  */
 public record PoolSnapshot(
         State state,
@@ -22,7 +23,19 @@ public record PoolSnapshot(
         int queued,
         List<Worker> workers,
         Counters counters,
-        String lastStartupError) {
+        String lastStartupError,
+        List<MapRun> maps) {
+
+    /** A snapshot without running maps. */
+    public PoolSnapshot(State state, StartMethod startMethod, int maxWorkers, int queued, List<Worker> workers,
+            Counters counters, String lastStartupError) {
+        this(state, startMethod, maxWorkers, queued, workers, counters, lastStartupError, List.of());
+    }
+
+    /** This snapshot with these running maps. */
+    public PoolSnapshot withMaps(List<MapRun> runningMaps) {
+        return new PoolSnapshot(state, startMethod, maxWorkers, queued, workers, counters, lastStartupError, List.copyOf(runningMaps));
+    }
 
     /** Workers that are ready or running a task. */
     public long liveWorkers() {
@@ -70,6 +83,7 @@ public record PoolSnapshot(
      * @param lastRestartReason why the worker it replaced went away, or {@code null}
      * @param member the cluster member ({@code host:port}) whose pool holds the worker, or
      *        {@code null} for a pool that is not part of a cluster
+     * @param insights where its time went, or {@code null} when the pool does not measure it
      */
     public record Worker(
             int id,
@@ -81,18 +95,42 @@ public record PoolSnapshot(
             long heapUsedBytes,
             Duration uptime,
             String lastRestartReason,
-            String member) {
+            String member,
+            Insights insights) {
 
-        /** A worker of a pool that is not part of a cluster. */
+        /** A worker of a pool that is not part of a cluster, without insights. */
         public Worker(int id, long pid, WorkerState state, String currentTask, long tasksDone, long rssBytes,
                 long heapUsedBytes, Duration uptime, String lastRestartReason) {
-            this(id, pid, state, currentTask, tasksDone, rssBytes, heapUsedBytes, uptime, lastRestartReason, null);
+            this(id, pid, state, currentTask, tasksDone, rssBytes, heapUsedBytes, uptime, lastRestartReason, null, null);
         }
 
         /** This worker, as one of {@code member}'s. */
         public Worker onMember(String member) {
-            return new Worker(id, pid, state, currentTask, tasksDone, rssBytes, heapUsedBytes, uptime, lastRestartReason, member);
+            return new Worker(id, pid, state, currentTask, tasksDone, rssBytes, heapUsedBytes, uptime, lastRestartReason, member,
+                    insights);
         }
+    }
+    /**
+     * Where one worker's time went, measured by the pool (mpire's worker insights).
+     *
+     * @param startup from launching the worker to its being ready (JVM start, {@code init} included);
+     *        {@code null} while it starts
+     * @param init the part of start-up spent in the pool's initializer in the worker (for Spring: the
+     *        slim context's boot); {@code null} while it starts, {@link Duration#ZERO} without initializer
+     * @param working time spent running tasks since it was ready (the running task included)
+     * @param waiting time spent ready without a task since it was ready
+     */
+    public record Insights(Duration startup, Duration init, Duration working, Duration waiting) {
+    }
+
+    /**
+     * A {@code map} call that is still running.
+     *
+     * @param id a number unique within the pool
+     * @param function what is mapped (the function's class, a lambda's defining class)
+     * @param progress how far it has got, with its rate and ETA
+     */
+    public record MapRun(long id, String function, ProgressListener.Progress progress) {
     }
 
     /**

@@ -27,6 +27,26 @@ public abstract class AbstractProcessExecutor implements ProcessExecutor {
     /** The current number of workers, to size chunks and the in-flight window. */
     protected abstract int parallelism();
 
+    private final java.util.Set<MapIterator<?, ?>> runningMaps = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong mapIds = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A map began: it is shown in snapshots until {@link #mapEnded}. Returns its id. Any thread. */
+    long mapStarted(MapIterator<?, ?> map) {
+        runningMaps.add(map);
+        return mapIds.incrementAndGet();
+    }
+
+    /** A map ended (exhausted, failed or closed); idempotent. */
+    void mapEnded(MapIterator<?, ?> map) {
+        runningMaps.remove(map);
+    }
+
+    /** The maps still running, oldest first, for {@link dev.loky.PoolSnapshot#maps()}. */
+    protected List<dev.loky.PoolSnapshot.MapRun> runningMaps() {
+        return runningMaps.stream().map(MapIterator::describe)
+                .sorted(java.util.Comparator.comparingLong(dev.loky.PoolSnapshot.MapRun::id)).toList();
+    }
+
     @Override
     public <T> CompletableFuture<T> submit(RemoteCallable<T> task) {
         return submit(task, null);

@@ -2,9 +2,11 @@ package dev.loky.pool;
 
 import dev.loky.LokyException;
 import dev.loky.MapOptions;
+import dev.loky.PoolSnapshot;
 import dev.loky.ProgressListener;
 import dev.loky.RemoteFunction;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,6 +37,9 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
     private final MapOptions options;
     private final long total;
     private final AtomicLong done = new AtomicLong();
+    /** For progress rate/ETA and the pool snapshot's running maps. */
+    private final long id;
+    private final long startNanos = System.nanoTime();
 
     private final ArrayDeque<CompletableFuture<PackedValues>> inFlight = new ArrayDeque<>();
     private final LinkedBlockingQueue<CompletableFuture<PackedValues>> completed = new LinkedBlockingQueue<>();
@@ -59,6 +64,18 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
             this.chunkSize = MapOptions.DEFAULT_LAZY_CHUNK_SIZE;
         }
         this.maxInFlight = 2 * workers + 2;
+        this.id = executor.mapStarted(this);
+    }
+
+    /** This map as a snapshot shows it. Any thread. */
+    PoolSnapshot.MapRun describe() {
+        String name = function.getClass().getName();
+        int lambda = name.indexOf("$$Lambda");
+        return new PoolSnapshot.MapRun(id, lambda < 0 ? name : name.substring(0, lambda) + " (lambda)", progress(done.get()));
+    }
+
+    private ProgressListener.Progress progress(long completed) {
+        return new ProgressListener.Progress(completed, total, Duration.ofNanos(System.nanoTime() - startNanos));
     }
 
     @Override
@@ -70,6 +87,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
             fill();
             if (inFlight.isEmpty()) {
                 current = null;
+                executor.mapEnded(this);
                 return false;
             }
             current = next(awaitChunk());
@@ -112,7 +130,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
                 ProgressListener progress = options.progress();
                 long now = done.addAndGet(size);
                 if (progress != null) {
-                    progress.onProgress(now, total);
+                    progress.onProgress(progress(now));
                 }
             });
         }
@@ -164,6 +182,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        executor.mapEnded(this);
         for (CompletableFuture<PackedValues> future : inFlight) {
             future.cancel(true);
         }

@@ -57,6 +57,7 @@ final class PoolCounters {
             TaskOutcome outcome = PoolTask.outcomeOf(error);
             Duration elapsed = task.elapsed();
             listeners.fire(l -> l.taskFinished(outcome, elapsed));
+            listeners.fire(l -> l.taskCompleted(task.description, task.workerPid, outcome, elapsed, error));
         }
         return completed;
     }

@@ -86,6 +86,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
     @Override
     public void send(WorkerSlot w, PoolTask<?> task) {
         WorkerChannel channel = w.channel;
+        task.workerPid = channel.pid();
         channel.enqueue(FrameType.TASK, task.id, task.payload);
         after.add(channel::flush);
     }
@@ -196,7 +197,10 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
     @Override
     public void onFrame(WorkerSlot w, Frame frame) {
         switch (frame.type()) {
-            case READY -> onReady(w);
+            case READY -> {
+                w.channel.readyReported(frame.payload());
+                onReady(w);
+            }
             case STARTUP_FAILED -> w.channel.startupFailure = new String(frame.payload(), StandardCharsets.UTF_8);
             case RESULT, TASK_ERROR, SERIALIZATION_ERROR -> onReply(w, frame);
             default -> log.warn("{} sent an unexpected {} frame", w.channel.name(), frame.type());

@@ -28,6 +28,8 @@ final class PoolTask<T> extends CompletableFuture<T> {
 
     /** The worker it was handed to, or {@code null} while queued. Pool lock. */
     WorkerSlot worker;
+    /** The pid of the worker it was last handed to ({@code -1}: none), for {@code taskCompleted}. */
+    volatile long workerPid = -1;
     /** The pending timeout, if any. Pool lock. */
     Timer timeoutTimer;
 

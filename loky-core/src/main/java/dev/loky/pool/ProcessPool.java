@@ -160,7 +160,7 @@ final class ProcessPool extends AbstractProcessExecutor {
                 entries.add(new PoolSnapshot.Worker(w.id, c == null ? -1 : c.pid(), PoolSnapshot.WorkerState.valueOf(w.state.name()),
                         w.inFlight.isEmpty() ? null : w.inFlight.peek().toString(), w.tasksDone, -1,
                         c == null ? -1 : c.heapUsedBytes, Duration.ofNanos(now - w.createdNanos),
-                        w.replacing == null ? null : w.replacing.tag()));
+                        w.replacing == null ? null : w.replacing.tag(), null, w.insights(now)));
             }
         } finally {
             lock.unlock();
@@ -169,10 +169,10 @@ final class ProcessPool extends AbstractProcessExecutor {
         List<PoolSnapshot.Worker> withMemory = new ArrayList<>(entries.size());
         for (PoolSnapshot.Worker w : entries) {
             withMemory.add(new PoolSnapshot.Worker(w.id(), w.pid(), w.state(), w.currentTask(), w.tasksDone(),
-                    ResidentMemory.of(w.pid()), w.heapUsedBytes(), w.uptime(), w.lastRestartReason()));
+                    ResidentMemory.of(w.pid()), w.heapUsedBytes(), w.uptime(), w.lastRestartReason(), null, w.insights()));
         }
         return new PoolSnapshot(poolState, StartMethod.SPAWN, max, queued, List.copyOf(withMemory), snapshotCounters,
-                startupError);
+                startupError).withMaps(runningMaps());
     }
 
     @Override

@@ -184,6 +184,7 @@ final class Scheduler {
         }
         w.state = State.IDLE;
         w.idleSinceNanos = clock.getAsLong();
+        w.readyNanos = w.idleSinceNanos; // worker insights: start-up ends, waiting begins
         backoff.succeeded();
         if (state != PoolState.RUNNING && queue.isEmpty()) {
             workers.retire(w, Leaving.SHUTDOWN, maxWorkers);
@@ -209,6 +210,7 @@ final class Scheduler {
         w.inFlight.poll();
         w.tasksDone++;
         long ran = clock.getAsLong() - w.headStartedNanos;
+        w.workingNanos += ran; // worker insights
         dispatcher.ran(ran);
         effects.unschedule(t.timeoutTimer);
         if (w.cancelGrace != null && w.cancelGrace.task == t) {

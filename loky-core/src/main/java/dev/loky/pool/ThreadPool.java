@@ -70,11 +70,12 @@ final class ThreadPool extends AbstractProcessExecutor {
         }
         Duration effective = timeout != null ? timeout : config.taskTimeout();
         Runner<T> runner = new Runner<>(task);
-        PoolTask<T> future = new PoolTask<>(ids.incrementAndGet(), null, effective, task.getClass().getName(), cancelled -> {
+        PoolTask<T> future = new PoolTask<>(ids.incrementAndGet(), null, effective, Outcomes.describe(task), cancelled -> {
             counters.cancelled(cancelled);
             runner.interrupt();
         });
         runner.future = future;
+        future.workerPid = ProcessHandle.current().pid(); // the tasks run in this JVM
         try {
             executor.execute(runner);
         } catch (RejectedExecutionException e) {
@@ -120,7 +121,7 @@ final class ThreadPool extends AbstractProcessExecutor {
         PoolSnapshot.State state = executor.isTerminated() ? PoolSnapshot.State.TERMINATED
                 : executor.isShutdown() ? PoolSnapshot.State.SHUTTING_DOWN : PoolSnapshot.State.RUNNING;
         return new PoolSnapshot(state, StartMethod.THREADS, executor.getMaximumPoolSize(), executor.getQueue().size(),
-                List.copyOf(workers), counters.snapshot(0), null);
+                List.copyOf(workers), counters.snapshot(0), null).withMaps(runningMaps());
     }
 
     @Override

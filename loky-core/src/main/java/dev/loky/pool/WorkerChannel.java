@@ -56,6 +56,15 @@ final class WorkerChannel {
     /** The heap cap it was started with, for {@link OutOfMemory}'s messages. */
     volatile String heapCap = "unknown";
     volatile String startupFailure;
+    /** Time its initializer took in the worker, from its READY frame; {@code -1} until then. */
+    volatile long initNanos = -1;
+    /** Reads the READY frame: the worker's pid, then its initializer's time in nanoseconds. */
+    void readyReported(byte[] payload) {
+        if (payload.length >= 16) {
+            initNanos = java.nio.ByteBuffer.wrap(payload, 8, 8).getLong();
+        }
+    }
+
     /** Application threads, captured when the worker missed its startup timeout; {@code null} otherwise. */
     volatile String threadDump;
     private final Deque<String> stderrTail = new ArrayDeque<>();

@@ -40,6 +40,9 @@ final class WorkerSlot {
     long headStartedNanos;
     long tasksDone;
     long idleSinceNanos;
+    /** When it became ready ({@code 0} while starting), and its total time running tasks since (worker insights). */
+    long readyNanos;
+    long workingNanos;
     /** Why it leaves, once it is {@link State#RETIRING} (or DEAD). */
     Leaving leaving;
     /** Why it will leave once its in-flight tasks are done; it gets no new task meanwhile. */
@@ -67,6 +70,20 @@ final class WorkerSlot {
     /** Alive and not leaving: can run the waiting tasks sooner or later. */
     boolean isStaying() {
         return !recorder && state != State.DEAD && state != State.RETIRING;
+    }
+
+    /** Where its time went, as of {@code now} (mpire's worker insights). Pool lock. */
+    dev.loky.PoolSnapshot.Insights insights(long now) {
+        if (readyNanos == 0) {
+            return new dev.loky.PoolSnapshot.Insights(null, null, java.time.Duration.ZERO, java.time.Duration.ZERO);
+        }
+        WorkerChannel c = channel;
+        long init = c == null ? -1 : c.initNanos;
+        long working = workingNanos + (state == State.BUSY && !inFlight.isEmpty() ? now - headStartedNanos : 0);
+        long waiting = Math.max(0, now - readyNanos - working);
+        return new dev.loky.PoolSnapshot.Insights(java.time.Duration.ofNanos(readyNanos - createdNanos),
+                java.time.Duration.ofNanos(Math.max(0, init)), java.time.Duration.ofNanos(working),
+                java.time.Duration.ofNanos(waiting));
     }
 
     @Override

@@ -56,6 +56,8 @@ final class WorkerLoop {
     private final Set<Long> cancelled = new HashSet<>();
     private TaskSerializer serializer;
     private HeapWatch heapWatch;
+    /** Time the pool's initializer took here (for Spring: the slim context's boot). */
+    private long initNanos;
 
     WorkerLoop(FrameReader reader, FrameWriter writer, ClassLoader loader, PrintStream log) {
         this.reader = reader;
@@ -85,8 +87,10 @@ final class WorkerLoop {
         try {
             serializer = createSerializer(init.serializerClass());
             if (init.initializer().length > 0) {
+                long initStart = System.nanoTime();
                 RemoteRunnable initializer = (RemoteRunnable) serializer.deserialize(init.initializer(), loader);
                 initializer.run();
+                initNanos = System.nanoTime() - initStart;
             }
         } catch (Throwable t) {
             StringWriter text = new StringWriter();
@@ -97,7 +101,8 @@ final class WorkerLoop {
             return;
         }
         WarmUp.run(serializer, loader);
-        send(FrameType.READY, 0, ByteBuffer.allocate(8).putLong(ProcessHandle.current().pid()).array());
+        // READY: the pid, then the initializer's time (the parent's worker insights)
+        send(FrameType.READY, 0, ByteBuffer.allocate(16).putLong(ProcessHandle.current().pid()).putLong(initNanos).array());
         Thread channelReader = new Thread(this::readChannel, "loky-channel-reader");
         channelReader.setDaemon(true);
         channelReader.start();

@@ -65,7 +65,7 @@ final class SnapshotTask implements Callable<byte[]>, HazelcastInstanceAware, Se
             List<PoolSnapshot.Worker> list = new ArrayList<>();
             for (WireWorker w : workers) {
                 list.add(new PoolSnapshot.Worker(w.id(), w.pid(), PoolSnapshot.WorkerState.valueOf(w.state()), w.currentTask(), w.tasksDone(), w.rssBytes(),
-                        w.heapUsedBytes(), Duration.ofMillis(w.uptimeMillis()), w.lastRestartReason(), member));
+                        w.heapUsedBytes(), Duration.ofMillis(w.uptimeMillis()), w.lastRestartReason(), member, null));
             }
             PoolSnapshot.Counters c = new PoolSnapshot.Counters(counters[0], counters[1], counters[2], counters[3],
                     counters[4], Map.copyOf(restarts), counters[5], counters[6]);

@@ -76,6 +76,10 @@ public class LokyProperties {
     private final Json json = new Json();
     private final Cluster cluster = new Cluster();
 
+    private final Insights insights = new Insights();
+
+    private final Dashboard dashboard = new Dashboard();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -155,6 +159,14 @@ public class LokyProperties {
 
     public Cluster getCluster() {
         return cluster;
+    }
+
+    public Insights getInsights() {
+        return insights;
+    }
+
+    public Dashboard getDashboard() {
+        return dashboard;
     }
 
     static Duration positive(String property, Duration value, String example) {
@@ -441,6 +453,64 @@ public class LokyProperties {
             LOCAL_FIRST,
             /** The member with the most idle workers. */
             LEAST_LOADED
+        }
+    }
+
+    /** What the pool remembers about recent calls for {@code /actuator/loky} and the live page ({@code loky.insights.*}). */
+    public static class Insights {
+
+        /**
+         * How many of the slowest recent calls, and how many recent failures, are kept (in the
+         * caller's JVM, in memory).
+         */
+        private int slowCalls = 10;
+
+        /**
+         * Whether a kept call shows its arguments (as JSON, abbreviated). Off by default, since
+         * arguments may hold personal or secret data; when on, they are also shown as a busy
+         * worker's current task.
+         */
+        private boolean recordArguments = false;
+
+        public int getSlowCalls() {
+            return slowCalls;
+        }
+
+        public void setSlowCalls(int slowCalls) {
+            if (slowCalls < 0) {
+                throw new InvalidLokyPropertyException("loky.insights.slow-calls", slowCalls, "it must be 0 or more",
+                        "Set loky.insights.slow-calls to how many slow calls to keep, such as 10 (0 keeps none).");
+            }
+            this.slowCalls = slowCalls;
+        }
+
+        public boolean isRecordArguments() {
+            return recordArguments;
+        }
+
+        public void setRecordArguments(boolean recordArguments) {
+            this.recordArguments = recordArguments;
+        }
+    }
+
+    /** The live pool page ({@code loky.dashboard.*}). */
+    public static class Dashboard {
+
+        /**
+         * Whether to serve the live pool page as the Actuator endpoint {@code lokydashboard}
+         * ({@code /actuator/lokydashboard}): workers, running maps with progress, recent failures.
+         * Like every endpoint it must also be exposed
+         * ({@code management.endpoints.web.exposure.include}), and Spring Security's rules for
+         * Actuator endpoints ({@code EndpointRequest.toAnyEndpoint()}) protect it.
+         */
+        private boolean enabled = false;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
         }
     }
 }

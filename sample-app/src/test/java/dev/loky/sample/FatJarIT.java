@@ -76,7 +76,7 @@ class FatJarIT {
         assertThat(workerPid).isNotEqualTo(process.pid());
         assertThat(response.body()).contains("\"worker\":true").contains("loky-worker").contains("from the command line");
 
-        HttpResponse<String> crash = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port() + "/crash?code=7"))
+        HttpResponse<String> crash = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port() + "/misbehave/exit?code=7"))
                 .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(crash.statusCode()).as(crash.body()).isEqualTo(502);
         assertThat(crash.body()).contains("exit code 7");

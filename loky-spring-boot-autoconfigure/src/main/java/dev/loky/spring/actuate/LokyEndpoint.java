@@ -2,6 +2,7 @@ package dev.loky.spring.actuate;
 
 import dev.loky.PoolSnapshot;
 import dev.loky.ProcessExecutor;
+import dev.loky.ProgressListener;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -9,6 +10,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,14 +25,21 @@ import java.util.TreeMap;
 public class LokyEndpoint {
 
     private final ProcessExecutor executor;
+    private final LokyInsights insights;
 
     public LokyEndpoint(ProcessExecutor executor) {
+        this(executor, null);
+    }
+
+    /** @param insights the slowest recent calls and recent failures to show, or {@code null} */
+    public LokyEndpoint(ProcessExecutor executor, LokyInsights insights) {
         this.executor = executor;
+        this.insights = insights;
     }
 
     @ReadOperation
     public PoolDescriptor pool() {
-        return PoolDescriptor.of(executor.snapshot()).withMembers(ClusterView.members(executor));
+        return PoolDescriptor.of(executor.snapshot(), insights).withMembers(ClusterView.members(executor));
     }
 
     /**
@@ -47,7 +56,7 @@ public class LokyEndpoint {
             throw new InvalidEndpointRequestException("the pool is shut down", "the pool is shut down");
         }
         executor.resize(maxWorkers);
-        return PoolDescriptor.of(executor.snapshot());
+        return PoolDescriptor.of(executor.snapshot(), insights);
     }
 
     /**
@@ -62,16 +71,29 @@ public class LokyEndpoint {
      * @param workers one entry per worker (starting, idle, busy or retiring)
      * @param counters totals since the pool was created
      * @param lastStartupError the last worker startup failure, or {@code null}
+     * @param maps the {@code map} calls running, with their progress
+     * @param slowCalls the slowest recent calls, slowest first (empty without insights)
+     * @param recentFailures the recent failed calls, newest first, with the worker's stack trace
      * @param members with {@code loky.cluster.enabled}, every member of the cluster (the other
      *     fields then cover the whole cluster); {@code null} otherwise
      */
     public record PoolDescriptor(String state, String startMethod, int maxWorkers, long liveWorkers, long busyWorkers,
             int queued, List<WorkerDescriptor> workers, CountersDescriptor counters, String lastStartupError,
+            List<MapDescriptor> maps, List<LokyInsights.Call> slowCalls, List<LokyInsights.Failure> recentFailures,
             List<MemberDescriptor> members) implements OperationResponseBody {
 
         PoolDescriptor withMembers(List<MemberDescriptor> members) {
             return new PoolDescriptor(state, startMethod, maxWorkers, liveWorkers, busyWorkers, queued, workers, counters,
-                    lastStartupError, members);
+                    lastStartupError, maps, slowCalls, recentFailures, members);
+        }
+
+        static PoolDescriptor of(PoolSnapshot snapshot, LokyInsights insights) {
+            PoolDescriptor pool = of(snapshot);
+            return new PoolDescriptor(pool.state, pool.startMethod, pool.maxWorkers, pool.liveWorkers, pool.busyWorkers,
+                    pool.queued, pool.workers, pool.counters, pool.lastStartupError,
+                    snapshot.maps().stream().map(MapDescriptor::of).toList(),
+                    insights == null ? List.of() : insights.slowestCalls(),
+                    insights == null ? List.of() : insights.recentFailures(), null);
         }
 
         static PoolDescriptor of(PoolSnapshot snapshot) {
@@ -81,8 +103,34 @@ public class LokyEndpoint {
                     snapshot.workers().stream().map(WorkerDescriptor::of).toList(),
                     new CountersDescriptor(c.submitted(), c.succeeded(), c.failed(), c.cancelled(), c.crashes(),
                             new TreeMap<>(c.restarts()), c.startupFailures(), c.consecutiveStartupFailures()),
-                    snapshot.lastStartupError() == null ? null : LokyHealthIndicator.abbreviate(snapshot.lastStartupError()), null);
+                    snapshot.lastStartupError() == null ? null : LokyHealthIndicator.abbreviate(snapshot.lastStartupError()),
+                    List.of(), List.of(), List.of(), null);
         }
+    }
+
+    /**
+     * A running {@code map}.
+     *
+     * @param id its number in the pool
+     * @param function what is mapped
+     * @param completed items whose results are in
+     * @param total items in all, {@code -1} while unknown
+     * @param elapsedSeconds since it started
+     * @param ratePerSecond items per second so far
+     * @param etaSeconds estimated time left, or {@code null} while unknown
+     */
+    public record MapDescriptor(long id, String function, long completed, long total, double elapsedSeconds,
+            double ratePerSecond, Double etaSeconds) {
+
+        static MapDescriptor of(PoolSnapshot.MapRun run) {
+            ProgressListener.Progress p = run.progress();
+            return new MapDescriptor(run.id(), run.function(), p.completed(), p.total(), seconds(p.elapsed()),
+                    Math.round(p.ratePerSecond() * 10) / 10.0, p.eta() == null ? null : seconds(p.eta()));
+        }
+    }
+
+    static Double seconds(Duration d) {
+        return d == null ? null : Math.round(d.toMillis() / 10.0) / 100.0;
     }
 
     /**
@@ -98,15 +146,23 @@ public class LokyEndpoint {
      * @param uptimeSeconds seconds since it was started
      * @param lastRestartReason why the worker it replaced went away (crash, memory-leak, max-tasks,
      *     timeout), or {@code null}
+     * @param startupSeconds launch to ready (JVM start and init), {@code null} while starting or unmeasured
+     * @param initSeconds the part of start-up spent in the initializer (the slim Spring context's boot)
+     * @param workingSeconds time spent running tasks since it was ready
+     * @param waitingSeconds time spent ready without a task
      * @param member the cluster member ({@code host:port}) whose pool holds the worker, or
      *     {@code null} without a cluster
      */
     public record WorkerDescriptor(int id, long pid, String state, String currentTask, long tasksDone, long rssBytes,
-            long heapUsedBytes, double uptimeSeconds, String lastRestartReason, String member) {
+            long heapUsedBytes, double uptimeSeconds, String lastRestartReason, Double startupSeconds, Double initSeconds,
+            Double workingSeconds, Double waitingSeconds, String member) {
 
         static WorkerDescriptor of(PoolSnapshot.Worker w) {
+            PoolSnapshot.Insights i = w.insights();
             return new WorkerDescriptor(w.id(), w.pid(), w.state().name(), w.currentTask(), w.tasksDone(), w.rssBytes(), w.heapUsedBytes(),
-                    Math.round(w.uptime().toMillis() / 100.0) / 10.0, w.lastRestartReason(), w.member());
+                    Math.round(w.uptime().toMillis() / 100.0) / 10.0, w.lastRestartReason(),
+                    i == null ? null : seconds(i.startup()), i == null ? null : seconds(i.init()),
+                    i == null ? null : seconds(i.working()), i == null ? null : seconds(i.waiting()), w.member());
         }
     }
 

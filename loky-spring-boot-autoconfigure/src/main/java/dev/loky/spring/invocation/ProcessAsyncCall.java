@@ -22,6 +22,8 @@ public final class ProcessAsyncCall implements RemoteCallable<byte[]> {
     private final String[] parameterTypeNames;
     private final byte[][] arguments;
     private final String inProcessKey;
+    /** The arguments as text for {@link #toString()}, only when the user opted in; the parent's alone. */
+    private transient String shownArguments;
 
     ProcessAsyncCall(String beanName, String targetClassName, String methodName, String[] parameterTypeNames,
             byte[][] arguments, String inProcessKey) {
@@ -61,6 +63,18 @@ public final class ProcessAsyncCall implements RemoteCallable<byte[]> {
         return arguments;
     }
 
+    /**
+     * Makes {@link #toString()} (the task's description in snapshots, slow calls and failures)
+     * show the arguments, abbreviated: {@code loky.insights.record-arguments=true}. Before submit.
+     */
+    void showArguments() {
+        StringBuilder text = new StringBuilder();
+        for (byte[] argument : arguments) {
+            text.append(text.isEmpty() ? "" : ", ").append(new String(argument, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        shownArguments = text.length() > 200 ? text.substring(0, 200) + "..." : text.toString();
+    }
+
     /** {@code Class#method(types)}: the key under which the method's description is cached. */
     String methodKey() {
         return targetClassName + '#' + methodName + Arrays.toString(parameterTypeNames);
@@ -68,6 +82,7 @@ public final class ProcessAsyncCall implements RemoteCallable<byte[]> {
 
     @Override
     public String toString() {
-        return "@ProcessAsync " + targetClassName + "." + methodName + "(" + String.join(", ", parameterTypeNames) + ") on bean '" + beanName + "'";
+        return "@ProcessAsync " + targetClassName + "." + methodName + "(" + String.join(", ", parameterTypeNames) + ") on bean '" + beanName + "'"
+                + (shownArguments == null ? "" : " with arguments (" + shownArguments + ")");
     }
 }

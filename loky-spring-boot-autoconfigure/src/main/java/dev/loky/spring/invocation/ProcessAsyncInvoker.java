@@ -34,6 +34,7 @@ public class ProcessAsyncInvoker implements AutoCloseable {
     private final String inProcessKey;
     private final Map<MethodKey, ProcessAsyncMethod> methods = new ConcurrentHashMap<>();
     private final AtomicLong uncaughtFailures = new AtomicLong();
+    private volatile Boolean recordArguments;
 
     public ProcessAsyncInvoker(Supplier<ProcessExecutor> executor, Supplier<JsonMapper> mapper,
             Supplier<ProcessAsyncExceptionHandler> exceptionHandler, StringValueResolver resolver, ListableBeanFactory beanFactory) {
@@ -66,6 +67,17 @@ public class ProcessAsyncInvoker implements AutoCloseable {
         });
     }
 
+    /** {@code loky.insights.record-arguments}: read once, through the context's placeholder resolver. */
+    private boolean recordArguments() {
+        Boolean show = recordArguments;
+        if (show == null) {
+            String value = resolver == null ? null : resolver.resolveStringValue("${loky.insights.record-arguments:false}");
+            show = Boolean.parseBoolean(value);
+            recordArguments = show;
+        }
+        return show;
+    }
+
     /** Fire-and-forget calls that failed since the context started. */
     public long uncaughtFailures() {
         return uncaughtFailures.get();
@@ -79,6 +91,9 @@ public class ProcessAsyncInvoker implements AutoCloseable {
         String key = pool.config().startMethod() == StartMethod.THREADS ? inProcessKey : null;
         ProcessAsyncCall call = new ProcessAsyncCall(beanName, method.targetClass().getName(), method.method().getName(),
                 method.parameterTypeNames(), written, key);
+        if (recordArguments()) {
+            call.showArguments();
+        }
         CompletableFuture<byte[]> submitted = method.idempotent()
                 ? IdempotentRetry.submit(pool, call, method.timeout())
                 : pool.submit(call, method.timeout());

@@ -2,9 +2,11 @@ package dev.loky.spring.actuate.autoconfigure;
 
 import dev.loky.ProcessExecutor;
 import dev.loky.spring.actuate.LokyEndpoint;
+import dev.loky.spring.actuate.LokyInsights;
 import dev.loky.spring.autoconfigure.ConditionalOnNotWorkerProcess;
 import dev.loky.spring.autoconfigure.LokyAutoConfiguration;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -35,8 +37,8 @@ public final class LokyEndpointAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        LokyEndpoint lokyEndpoint(ProcessExecutor executor) {
-            return new LokyEndpoint(executor);
+        LokyEndpoint lokyEndpoint(ProcessExecutor executor, ObjectProvider<LokyInsights> insights) {
+            return new LokyEndpoint(executor, insights.getIfAvailable());
         }
     }
 }
