@@ -99,6 +99,39 @@ public final class UserView {
         return new double[] {times[rounds / 2] / 1e3, times[rounds * 99 / 100] / 1e3};
     }
 
+    /** Runs {@link #main} in a fresh JVM on this classpath; returns its figures by key. */
+    static java.util.Map<String, String> runFresh() throws IOException, InterruptedException {
+        Process child = new ProcessBuilder(Jvm.command(UserView.class.getName()))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        java.util.Map<String, String> figures = new java.util.LinkedHashMap<>();
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                int eq = line.indexOf('=');
+                if (eq > 0 && !line.contains(" ")) {
+                    figures.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+        }
+        child.waitFor();
+        return figures;
+    }
+
+    /** The user view as a Markdown table, for {@link SideBySide}. */
+    static String table(java.util.Map<String, String> f) {
+        if (f.isEmpty()) {
+            return "User view (plain main, fresh JVM): not measured (the run failed)\n";
+        }
+        return "User view (plain `main`, fresh JVM, public API only; see `UserView`):\n\n"
+                + "| workload | loky-jvm |\n|---|---|\n"
+                + "| pool of 2 to first result, fresh JVM | " + f.get("cold_first_result_ms") + " ms |\n"
+                + "| pipe floor p50 / p99 | " + f.get("pipe_floor_p50_us") + " / " + f.get("pipe_floor_p99_us") + " µs |\n"
+                + "| round trip of a capturing lambda, p50 / p99 (after 20,000 warm-up submits) | "
+                + f.get("roundtrip_p50_us") + " / " + f.get("roundtrip_p99_us") + " µs |\n"
+                + "| 100,000 capturing tasks submitted at once, then joined | " + f.get("tasks_per_s") + " tasks/s |\n"
+                + "| `map(x -> x * x)` over 2,000,000 boxed ints | " + f.get("map_items_per_s") + " items/s |\n";
+    }
+
     private static void print(String key, double value) {
         System.out.printf("%s=%.1f%n", key, value);
     }

@@ -98,11 +98,11 @@ final class WorkerLoop {
             System.exit(EXIT_STARTUP_FAILED);
             return;
         }
-        WarmUp.run(serializer, loader);
         send(FrameType.READY, 0, ByteBuffer.allocate(8).putLong(ProcessHandle.current().pid()).array());
         Thread channelReader = new Thread(this::readChannel, "loky-channel-reader");
         channelReader.setDaemon(true);
         channelReader.start();
+        WarmUp.run(serializer, loader); // after READY: a first task waits for it no longer than it would have paid itself
         runTasks();
     }
 
