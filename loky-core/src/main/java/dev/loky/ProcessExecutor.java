@@ -81,7 +81,9 @@ public interface ProcessExecutor extends AutoCloseable {
 
     /**
      * Starts workers now, up to the pool's size, so that the first tasks do not wait for a JVM to
-     * start (what {@link PoolConfig#prestart()} does at creation). Returns at once.
+     * start (what {@link PoolConfig#prestart()} does at creation), and keeps the pool at that size
+     * from then on (the {@code SPAWN} pool replaces a worker lost while idle, retries a failed
+     * start after its back-off, and its idle timeout retires none). Returns at once.
      */
     void prestart();
 

@@ -80,8 +80,10 @@ public final class SideBySide {
         System.out.println("# idle worker RSS");
         List<IdleRss.Worker> rss = IdleRss.measure();
         Map<String, String> loky = python ? runPythonLoky(pythonExe) : Map.of();
+        System.out.println("# user view: plain main in a fresh JVM");
+        Map<String, String> userView = UserView.runFresh();
 
-        String table = table(started, byName, kill, rss, loky)
+        String table = table(started, byName, kill, rss, loky) + "\n" + UserView.table(userView)
                 + "\nLoad average (1/5/15 min) at the start: " + loadBefore + "; at the end: " + loadAverage() + "\n";
         System.out.println();
         System.out.println(table);

@@ -47,6 +47,8 @@ final class Scheduler {
     private int maxWorkers;
     private final WorkerRoster workers;
     private final StartBackoff backoff = new StartBackoff();
+    /** Set by {@link #prestart()}: the pool keeps {@code maxWorkers} started from then on. */
+    private boolean keepFull;
     private final Dispatcher dispatcher;
     /** The dispatcher's queue: tasks waiting for a worker. */
     private final ArrayDeque<PoolTask<?>> queue;
@@ -129,10 +131,17 @@ final class Scheduler {
         dispatch();
     }
 
+    /**
+     * Starts workers up to the pool's size, and keeps it that size from then on: a worker lost
+     * while idle is replaced, a failed start is retried after the back-off, the idle timeout
+     * retires none.
+     */
     void prestart() {
-        while (state == PoolState.RUNNING && workers.countActive() < maxWorkers) {
-            workers.spawn(maxWorkers);
+        if (state != PoolState.RUNNING) {
+            return;
         }
+        keepFull = true;
+        dispatch();
     }
 
     void shutdown() {
@@ -384,7 +393,7 @@ final class Scheduler {
         long now = clock.getAsLong();
         int idle = workers.countIdle();
         for (WorkerSlot w : workers.copy()) {
-            if (w.state == State.IDLE && now - w.idleSinceNanos >= limit && idle-- > config.spares()) {
+            if (w.state == State.IDLE && now - w.idleSinceNanos >= limit && idle-- > spares()) {
                 log.debug("{} idle for {}; retiring it", w, config.idleTimeout());
                 workers.retire(w, Leaving.IDLE, maxWorkers);
             }
@@ -411,7 +420,12 @@ final class Scheduler {
 
     /** Tasks meet workers; spares are kept only while the pool runs. */
     private void dispatch() {
-        dispatcher.dispatch(maxWorkers, state == PoolState.RUNNING ? config.spares() : 0);
+        dispatcher.dispatch(maxWorkers, state != PoolState.RUNNING ? 0 : spares());
+    }
+
+    /** Idle workers to keep started beyond the busy ones. */
+    private int spares() {
+        return keepFull ? maxWorkers : config.spares();
     }
 
     /** Counts a failed start, backs off, and returns the waiting tasks to fail if no worker is left to run them. */

@@ -105,9 +105,10 @@ final class WorkerChannel {
     }
 
     /**
-     * Writes every queued frame, in order. Called without the pool's lock by whichever thread
-     * queued frames; several may call it at once, and the writer's lock keeps the order. A write
-     * failure means the worker is dying, which its reader thread reports.
+     * Writes every queued frame, in order, and flushes once: frames queued together (tasks sent
+     * ahead) leave in one write. Called without the pool's lock by whichever thread queued frames;
+     * several may call it at once, and the writer's lock keeps the order. A write failure means
+     * the worker is dying, which its reader thread reports.
      */
     void flush() {
         FrameWriter w = writer;
@@ -116,13 +117,13 @@ final class WorkerChannel {
         }
         synchronized (w) {
             Frame frame;
-            while ((frame = outbox.poll()) != null) {
-                try {
-                    w.write(frame);
-                } catch (IOException e) {
-                    outbox.clear();
-                    return;
+            try {
+                while ((frame = outbox.poll()) != null) {
+                    w.append(frame.type(), frame.id(), frame.payload());
                 }
+                w.flush();
+            } catch (IOException e) {
+                outbox.clear();
             }
         }
     }

@@ -18,6 +18,17 @@ public final class FrameWriter {
 
     public void write(FrameType type, long id, byte[] payload) throws IOException {
         synchronized (this) {
+            append(type, id, payload);
+            out.flush();
+        }
+    }
+
+    /**
+     * Writes a frame without flushing, so that several queued frames leave in one write; the
+     * caller holds this writer's lock across its appends and the {@link #flush()} that ends them.
+     */
+    public void append(FrameType type, long id, byte[] payload) throws IOException {
+        synchronized (this) {
             FrameCodec.writeHeader(header, type, id, payload.length);
             if (payload.length <= 8192) {
                 byte[] whole = new byte[header.length + payload.length];
@@ -28,6 +39,11 @@ public final class FrameWriter {
                 out.write(header);
                 out.write(payload);
             }
+        }
+    }
+
+    public void flush() throws IOException {
+        synchronized (this) {
             out.flush();
         }
     }

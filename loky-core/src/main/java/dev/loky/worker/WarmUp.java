@@ -4,9 +4,11 @@ import dev.loky.RemoteCallable;
 import dev.loky.serialization.TaskSerializer;
 
 /**
- * Runs, before a worker reports ready, the path every task takes: deserializing a serializable
- * lambda (the JDK's lambda-deserialization machinery is slow the first time), calling it, and
- * serializing its result. A ready worker, a spare above all, then serves its first call warm.
+ * Runs, right after a worker reported ready and before it takes its first task, the path every
+ * task takes: deserializing a serializable lambda (the JDK's lambda-deserialization machinery is
+ * slow the first time), calling it, and serializing its result. A first task that arrives at once
+ * waits about what it would have paid itself; a worker that waits idle (a spare above all) serves
+ * its first call warm.
  */
 final class WarmUp {
 

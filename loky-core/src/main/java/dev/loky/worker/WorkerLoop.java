@@ -100,12 +100,12 @@ final class WorkerLoop {
             System.exit(EXIT_STARTUP_FAILED);
             return;
         }
-        WarmUp.run(serializer, loader);
         // READY: the pid, then the initializer's time (the parent's worker insights)
         send(FrameType.READY, 0, ByteBuffer.allocate(16).putLong(ProcessHandle.current().pid()).putLong(initNanos).array());
         Thread channelReader = new Thread(this::readChannel, "loky-channel-reader");
         channelReader.setDaemon(true);
         channelReader.start();
+        WarmUp.run(serializer, loader); // after READY: a first task waits for it no longer than it would have paid itself
         runTasks();
     }
 

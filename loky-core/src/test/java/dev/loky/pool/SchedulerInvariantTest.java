@@ -96,6 +96,8 @@ class SchedulerInvariantTest {
             case 10 -> {
                 if (random.nextInt(4) == 0) {
                     h.scheduler.resize(1 + random.nextInt(3));
+                } else if (random.nextInt(8) == 0) {
+                    h.scheduler.prestart();
                 }
             }
             default -> {

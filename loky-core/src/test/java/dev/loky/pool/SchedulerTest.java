@@ -240,4 +240,21 @@ class SchedulerTest {
         assertThat(h.log).endsWith("launch 3"); // and the next spare starts while worker 1 still exits
         assertThat(h.processes).contains(h.worker(1));
     }
+
+    @Test
+    void afterPrestartThePoolKeepsItsSize() {
+        h.scheduler.prestart();
+        assertThat(h.log).containsExactly("launch 1", "launch 2");
+        h.ready(h.worker(1));
+        h.exit(h.worker(2)); // a failed start: retried after the back-off, not at once
+        assertThat(h.log).containsExactly("launch 1", "launch 2");
+        h.fire(h.timers.stream().filter(t -> t.kind == Timer.Kind.RETRY).findFirst().orElseThrow());
+        assertThat(h.log).endsWith("launch 3");
+        h.ready(h.worker(3));
+        h.exit(h.worker(1)); // an idle worker dies: replaced
+        assertThat(h.log).endsWith("launch 4");
+        h.now += Duration.ofSeconds(11).toNanos();
+        h.scheduler.onIdleTick();
+        assertThat(h.log).noneMatch(l -> l.startsWith("stop"));
+    }
 }
