@@ -144,6 +144,8 @@ class ClusterProcessesTest {
                 ClusterMemberLostException.class.getSimpleName());
         System.out.println("member loss detected in " + detectedMillis + " ms");
         // the cluster goes on with the members that are left
-        assertThat(pids(calls(2, 200))).containsExactlyInAnyOrder(ProcessHandle.current().pid(), processes.get(0).pid());
+        // (which of the two serves each call depends on the published load at that instant: spreading is the first test's job)
+        assertThat(pids(calls(2, 200))).isNotEmpty().allSatisfy(pid ->
+                assertThat(pid).isIn(ProcessHandle.current().pid(), processes.get(0).pid()));
     }
 }
