@@ -549,6 +549,9 @@ public final class ProcessPool extends AbstractProcessExecutor {
         }
         w.heapUsedBytes = reply.heapUsedBytes();
         String leak = w.leak == null ? null : w.leak.afterTask(reply.heapCommittedBytes(), reply.liveHeapBytes(), reply.residentBytes()); // issue 12: worker-measured RSS
+        // issue 12: a worker that reports an OutOfMemoryError halts right after it (WorkerLoop.EXIT_AFTER_OOM)
+        boolean outOfMemory = frame.type() == FrameType.TASK_ERROR && readDescription(reply) != null
+                && OutOfMemoryError.class.getName().equals(readDescription(reply).className());
         PoolTask<?> task = lockedGet(after -> {
             PoolTask<?> t = w.inFlight.peek();
             if (t == null || t.id != frame.id()) {
@@ -562,6 +565,12 @@ public final class ProcessPool extends AbstractProcessExecutor {
             if (w.cancelGrace != null && w.cancelGraceTask == t) {
                 cancel(w.cancelGrace);
                 w.cancelGrace = null;
+            }
+            if (outOfMemory && w.state == State.BUSY) {
+                // issue 12: give it nothing more, and hand the tasks sent ahead to it back, so that none
+                // fails with it; onExit then counts the crash and starts a replacement
+                requeue(w);
+                w.state = State.RETIRING;
             }
             if (w.state == State.BUSY) {
                 if (w.pendingRetirement == null) {
