@@ -550,8 +550,8 @@ public final class ProcessPool extends AbstractProcessExecutor {
         w.heapUsedBytes = reply.heapUsedBytes();
         String leak = w.leak == null ? null : w.leak.afterTask(reply.heapCommittedBytes(), reply.liveHeapBytes(), reply.residentBytes()); // issue 12: worker-measured RSS
         // issue 12: a worker that reports an OutOfMemoryError halts right after it (WorkerLoop.EXIT_AFTER_OOM)
-        boolean outOfMemory = frame.type() == FrameType.TASK_ERROR && readDescription(reply) != null
-                && OutOfMemoryError.class.getName().equals(readDescription(reply).className());
+        ThrowableDescription reported = frame.type() == FrameType.TASK_ERROR ? readDescription(reply) : null;
+        boolean outOfMemory = reported != null && OutOfMemoryError.class.getName().equals(reported.className());
         PoolTask<?> task = lockedGet(after -> {
             PoolTask<?> t = w.inFlight.peek();
             if (t == null || t.id != frame.id()) {
