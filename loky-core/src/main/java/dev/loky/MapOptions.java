@@ -14,6 +14,8 @@ import java.util.Objects;
  *   <li>{@link #taskTimeout(Duration)}: the timeout of each chunk (a chunk is one task in a worker);
  *       {@code null} means the pool's task timeout.</li>
  *   <li>{@link #progress(ProgressListener)}: told after each chunk.</li>
+ *   <li>{@link #failFast(boolean)}: {@code true} (the default) ends the map at the first failed
+ *       item; {@code false} runs every item and then throws {@link MapFailedException}.</li>
  * </ul>
  */
 public final class MapOptions {
@@ -21,16 +23,18 @@ public final class MapOptions {
     /** Chunk size used when the input's size is unknown and none was chosen. */
     public static final int DEFAULT_LAZY_CHUNK_SIZE = 64;
 
-    private static final MapOptions DEFAULTS = new MapOptions(0, null, null);
+    private static final MapOptions DEFAULTS = new MapOptions(0, null, null, true);
 
     private final int chunkSize;
     private final Duration taskTimeout;
     private final ProgressListener progress;
+    private final boolean failFast;
 
-    private MapOptions(int chunkSize, Duration taskTimeout, ProgressListener progress) {
+    private MapOptions(int chunkSize, Duration taskTimeout, ProgressListener progress, boolean failFast) {
         this.chunkSize = chunkSize;
         this.taskTimeout = taskTimeout;
         this.progress = progress;
+        this.failFast = failFast;
     }
 
     /** Automatic chunking, the pool's timeout, no progress listener. */
@@ -43,7 +47,7 @@ public final class MapOptions {
         if (chunkSize < 0) {
             throw new IllegalArgumentException("chunkSize must be >= 0 (0 = automatic), but was " + chunkSize);
         }
-        return new MapOptions(chunkSize, taskTimeout, progress);
+        return new MapOptions(chunkSize, taskTimeout, progress, failFast);
     }
 
     /** A copy with this per-chunk timeout; {@code null} = the pool's task timeout. */
@@ -51,12 +55,27 @@ public final class MapOptions {
         if (taskTimeout != null && (taskTimeout.isZero() || taskTimeout.isNegative())) {
             throw new IllegalArgumentException("taskTimeout must be positive (or null for the pool's), but was " + taskTimeout);
         }
-        return new MapOptions(chunkSize, taskTimeout, progress);
+        return new MapOptions(chunkSize, taskTimeout, progress, failFast);
     }
 
     /** A copy that reports progress to this listener. */
     public MapOptions progress(ProgressListener progress) {
-        return new MapOptions(chunkSize, taskTimeout, Objects.requireNonNull(progress, "progress listener must not be null"));
+        return new MapOptions(chunkSize, taskTimeout, Objects.requireNonNull(progress, "progress listener must not be null"),
+                failFast);
+    }
+
+    /**
+     * A copy that fails fast ({@code true}, the default: the first failed item's exception ends the
+     * map and cancels what is left) or not ({@code false}: every item runs; {@code map} then throws
+     * {@link MapFailedException} with every result and every failure, and the streams yield every
+     * good result before throwing it).
+     */
+    public MapOptions failFast(boolean failFast) {
+        return new MapOptions(chunkSize, taskTimeout, progress, failFast);
+    }
+
+    public boolean failFast() {
+        return failFast;
     }
 
     public int chunkSize() {

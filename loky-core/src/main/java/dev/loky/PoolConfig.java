@@ -102,8 +102,8 @@ public final class PoolConfig {
     public Duration taskTimeout() { return taskTimeout; }
     /** Extra JVM arguments for workers. */
     public List<String> jvmArgs() { return jvmArgs; }
-    /** The JDK workers run on; {@code null} = the parent's {@code java.home}. */
-    public Path javaHome() { return javaHome; }
+    /** The JDK workers run on: the one set, else the caller's {@code java.home} (never {@code null}). */
+    public Path javaHome() { return javaHome != null ? javaHome : Path.of(System.getProperty("java.home")); }
     /** Extra environment variables for workers. */
     public Map<String, String> environment() { return environment; }
     /** Run once in each new worker before its first task; {@code null} = none. */
@@ -128,12 +128,12 @@ public final class PoolConfig {
     public TaskSerializer serializer() { return serializer; }
     /** How long a cancelled running task may ignore its interrupt before its worker is killed. */
     public Duration cancelGracePeriod() { return cancelGracePeriod; }
-    /** The workers' classpath; {@code null} = the parent's {@code java.class.path}. */
-    public String classpath() { return classpath; }
+    /** The workers' classpath: the one set, else the caller's {@code java.class.path} (never {@code null}). */
+    public String classpath() { return classpath != null ? classpath : System.getProperty("java.class.path"); }
     /** The workers' main class; default {@value #WORKER_MAIN_CLASS}. */
     public String mainClass() { return mainClass; }
-    /** The workers' working directory; {@code null} = the parent's. */
-    public Path workingDirectory() { return workingDirectory; }
+    /** The workers' working directory: the one set, else the caller's {@code user.dir} (never {@code null}). */
+    public Path workingDirectory() { return workingDirectory != null ? workingDirectory : Path.of(System.getProperty("user.dir")); }
     /**
      * Whether loky's JVM shutdown hook closes this pool when the JVM exits (default {@code true});
      * {@code false} when an owner, such as a Spring application context, closes it on its own schedule.

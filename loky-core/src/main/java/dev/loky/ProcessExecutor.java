@@ -43,8 +43,14 @@ public interface ProcessExecutor extends AutoCloseable {
 
     /**
      * Applies {@code function} to every item in workers, in chunks; results in input order. Blocks
-     * until all are done. The first item that throws makes this throw that exception (its original
-     * type), after the chunks in flight are cancelled.
+     * until all are done. Failures are per item: a failed item's exception keeps its original type
+     * and gets a suppressed {@link LokyException} naming the item ({@code item 13 of 20}) and
+     * carrying the frames where {@code map} was called; a worker crash, {@code OutOfMemoryError} or
+     * timeout inside a chunk fails only the item that caused it (the chunk's items are run again one
+     * by one to find it, so the others may run twice). With {@link MapOptions#failFast(boolean)
+     * failFast} (the default) the first failed item's exception is thrown after the chunks in
+     * flight are cancelled; without it every item runs and a {@link MapFailedException} carries
+     * the results and the failures.
      */
     <T, R> List<R> map(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options);
 
@@ -56,9 +62,10 @@ public interface ProcessExecutor extends AutoCloseable {
     /**
      * A lazy, ordered stream of results. Items are read from {@code items} only as chunks are sent,
      * with a bounded number of chunks in flight, so a huge or endless input is never held at once.
-     * An item's exception fails its chunk (a chunk is one task in a worker, as in Python's
-     * {@code Pool.imap}): the stream throws it, with its original type, where that chunk's results
-     * would begin; use {@link MapOptions#chunkSize(int) chunkSize(1)} for per-item granularity.
+     * Failures are per item, as for {@link #map(RemoteFunction, Iterable, MapOptions) map}: with
+     * fail-fast the stream yields every result before the failed item and then throws its
+     * exception; without it, it yields every good result and then throws
+     * {@link MapFailedException} (whose {@code results()} is empty: the stream handed them out).
      * Closing the stream cancels what is still in flight.
      */
     <T, R> Stream<R> imap(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options);

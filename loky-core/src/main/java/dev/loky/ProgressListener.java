@@ -4,27 +4,47 @@ import java.time.Duration;
 
 /**
  * Told, in the caller's JVM, how far a {@code map}, {@code imap} or {@code imapUnordered} has got.
- * Called from a pool thread after each chunk completes; keep it quick.
  *
- * <p>Implement {@link #onProgress(long, long)} (a lambda does) for the counts, or override
- * {@link #onProgress(Progress)} as well to see the rate and the estimated time left.
+ * <p>Thread: called on whichever thread finishes a chunk: usually the pool's reader thread of the
+ * worker that ran it (a pool thread, so keep the listener quick and never block in it), for
+ * chunks cancelled when a map ends early the thread that ended it (often the caller's), and with
+ * {@link StartMethod#THREADS} a pool thread. Calls for one map are never concurrent and their
+ * counts never go down.
+ *
+ * <p>Implement {@link #onProgress(long, long)} (a lambda does) for the counts, override
+ * {@link #onProgress(long, long, long, long)} to see succeeded, failed and cancelled items apart, or
+ * {@link #onProgress(Progress)} to see the rate and the estimated time left as well.
  * {@link #terminalBar(String)} is a ready-made listener that draws a progress bar on the terminal.
  */
 @FunctionalInterface
 public interface ProgressListener {
 
     /**
-     * @param completed items whose results are in (successful or not)
+     * @param completed items whose results are in, successful or failed (cancelled items are not
+     *        completed)
      * @param total the number of items, or {@code -1} while the input's size is unknown
      */
     void onProgress(long completed, long total);
 
     /**
-     * The same event with its rate and ETA; by default it calls {@link #onProgress(long, long)}.
-     * Called by the pool in place of that method, from the same thread, under the same contract.
+     * The detailed form; by default it forwards {@code succeeded + failed} to
+     * {@link #onProgress(long, long)}.
+     *
+     * @param succeeded items that returned a result
+     * @param failed items that threw, or whose worker crashed or timed out while running them
+     * @param cancelled items that will not run because the map ended early
+     * @param total the number of items, or {@code -1} while the input's size is unknown
+     */
+    default void onProgress(long succeeded, long failed, long cancelled, long total) {
+        onProgress(succeeded + failed, total);
+    }
+
+    /**
+     * The full event, called by the pool, with its rate and ETA; by default it forwards the counts
+     * to {@link #onProgress(long, long, long, long)}. Same thread and contract as the others.
      */
     default void onProgress(Progress progress) {
-        onProgress(progress.completed(), progress.total());
+        onProgress(progress.succeeded(), progress.failed(), progress.cancelled(), progress.total());
     }
 
     /**
@@ -43,11 +63,23 @@ public interface ProgressListener {
     /**
      * How far a map has got at one moment.
      *
-     * @param completed items whose results are in (successful or not)
+     * @param completed items whose outcome is in (succeeded or failed; cancelled ones are not counted)
      * @param total the number of items, or {@code -1} while the input's size is unknown
      * @param elapsed time since the map started
+     * @param failed of the completed items, those that failed
+     * @param cancelled items that will not run because the map ended early
      */
-    record Progress(long completed, long total, Duration elapsed) {
+    record Progress(long completed, long total, Duration elapsed, long failed, long cancelled) {
+
+        /** Progress with no failed and no cancelled item. */
+        public Progress(long completed, long total, Duration elapsed) {
+            this(completed, total, elapsed, 0, 0);
+        }
+
+        /** Completed items that returned a result. */
+        public long succeeded() {
+            return completed - failed;
+        }
 
         /** Items per second since the map started; {@code 0} before the first item is in. */
         public double ratePerSecond() {
@@ -63,10 +95,10 @@ public interface ProgressListener {
             if (total < 0 || completed <= 0) {
                 return null;
             }
-            if (completed >= total) {
+            if (completed + cancelled >= total) {
                 return Duration.ZERO;
             }
-            return Duration.ofNanos((long) ((total - completed) * (double) elapsed.toNanos() / completed));
+            return Duration.ofNanos((long) ((total - completed - cancelled) * (double) elapsed.toNanos() / completed));
         }
 
         /** Completed over total, between 0 and 1; {@code -1} when the total is unknown. */

@@ -132,9 +132,9 @@ class MapTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("bad item 537");
         }
-        // The failing item fails its chunk (items 530..539), as in Python's Pool.imap: every result
-        // before that chunk arrives, in order, and none after it.
-        assertThat(before).isEqualTo(TEN_THOUSAND.subList(0, 530));
+        // Failures are per item (DESIGN, map): every result before the failing item arrives, in
+        // order, including those of its own chunk (530..536), and none after it.
+        assertThat(before).isEqualTo(TEN_THOUSAND.subList(0, 537));
         assertRunsNewTask(pool);
     }
 

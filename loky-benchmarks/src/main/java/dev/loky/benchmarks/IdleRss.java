@@ -28,14 +28,19 @@ public final class IdleRss {
     }
 
     public static void main(String[] args) throws Exception {
-        for (Worker worker : measure()) {
+        // Optional: extra worker JVM arguments, to compare defaults (e.g. "-Xms16m -XX:NewRatio=2").
+        for (Worker worker : measure(args.length > 0 ? List.of(args[0].trim().split("\\s+")) : List.of())) {
             System.out.printf("worker pid %d: VmRSS %.1f MiB (snapshot says %.1f MiB); JVM args: %s%n", worker.pid(),
                     worker.rssBytes() / 1048576.0, worker.snapshotRssBytes() / 1048576.0, worker.jvmArgs());
         }
     }
 
     static List<Worker> measure() throws Exception {
-        try (ProcessExecutor pool = ProcessExecutors.create(Tasks.pool(2).toBuilder().prestart(true).build())) {
+        return measure(List.of());
+    }
+
+    static List<Worker> measure(List<String> extraJvmArgs) throws Exception {
+        try (ProcessExecutor pool = ProcessExecutors.create(Tasks.pool(2).toBuilder().jvmArgs(extraJvmArgs).prestart(true).build())) {
             List<CompletableFuture<Object>> futures = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
                 futures.add(pool.submit(Tasks.NOOP));

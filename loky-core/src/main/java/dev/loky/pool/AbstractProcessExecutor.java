@@ -90,28 +90,32 @@ public abstract class AbstractProcessExecutor implements ProcessExecutor {
     @Override
     public <T, R> List<R> map(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options) {
         List<R> results = new ArrayList<>();
-        try (MapIterator<T, R> iterator = mapIterator(function, items, options, true)) {
+        try (MapIterator<T, R> iterator = mapIterator(function, items, options, true, true)) {
             iterator.forEachRemaining(results::add);
+            if (!iterator.failures().isEmpty()) {
+                // failFast(false): every item ran; the good results travel with the failures
+                throw new dev.loky.MapFailedException(results, iterator.failures(), iterator.itemsRead());
+            }
         }
         return results;
     }
 
     @Override
     public <T, R> Stream<R> imap(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options) {
-        return stream(mapIterator(function, items, options, true));
+        return stream(mapIterator(function, items, options, true, false));
     }
 
     @Override
     public <T, R> Stream<R> imapUnordered(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options) {
-        return stream(mapIterator(function, items, options, false));
+        return stream(mapIterator(function, items, options, false, false));
     }
 
     private <T, R> MapIterator<T, R> mapIterator(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options,
-            boolean ordered) {
+            boolean ordered, boolean nullForFailures) {
         Objects.requireNonNull(function, "function must not be null");
         Objects.requireNonNull(items, "items must not be null");
         Objects.requireNonNull(options, "options must not be null");
-        return new MapIterator<>(this, function, items, options, ordered);
+        return new MapIterator<>(this, function, items, options, ordered, nullForFailures);
     }
 
     private static <R> Stream<R> stream(MapIterator<?, R> iterator) {

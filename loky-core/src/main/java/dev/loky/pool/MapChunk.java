@@ -3,37 +3,77 @@ package dev.loky.pool;
 import dev.loky.RemoteCallable;
 import dev.loky.RemoteFunction;
 
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * One chunk of a {@code map}: a function and the items it applies to, sent as one task. Items and
- * results travel as {@link PackedValues}.
+ * results travel as {@link PackedValues}. An item's exception does not end the chunk (unless the
+ * map fails fast, when nothing after it is needed): it is recorded beside the results, so the
+ * chunk's good results still come back. An {@link OutOfMemoryError} is not caught: the worker is
+ * replaced, and the parent re-runs the chunk's items one by one to find the culprit.
  */
-final class MapChunk<T, R> implements RemoteCallable<PackedValues> {
+final class MapChunk<T, R> implements RemoteCallable<MapChunk.Result> {
 
     private static final long serialVersionUID = 1L;
 
     private final RemoteFunction<T, R> function;
     private final PackedValues items;
+    private final boolean failFast;
     private final transient int size;
 
-    MapChunk(RemoteFunction<T, R> function, Object[] items) {
+    MapChunk(RemoteFunction<T, R> function, Object[] items, boolean failFast) {
         this.function = function;
         this.items = PackedValues.pack(items);
+        this.failFast = failFast;
         this.size = items.length;
     }
 
     @Override
     @SuppressWarnings("unchecked")
-    public PackedValues call() {
+    public Result call() {
         Object[] values = items.unpack();
         Object[] results = new Object[values.length];
+        List<Integer> failedAt = new ArrayList<>();
+        List<Throwable> errors = new ArrayList<>();
         for (int i = 0; i < values.length; i++) {
-            results[i] = function.apply((T) values[i]);
+            try {
+                results[i] = function.apply((T) values[i]);
+            } catch (OutOfMemoryError e) {
+                throw e;
+            } catch (Throwable t) {
+                failedAt.add(i);
+                errors.add(t);
+                if (failFast) {
+                    break;
+                }
+            }
         }
-        return PackedValues.pack(results);
+        return new Result(PackedValues.pack(results), failedAt.stream().mapToInt(Integer::intValue).toArray(),
+                errors.toArray(new Throwable[0]));
     }
 
     /** The number of items (in the parent, where the chunk was built). */
     int size() {
         return size;
+    }
+
+    /**
+     * A chunk's outcome: a value per item ({@code null} where it failed), the positions that failed
+     * (ascending) and their exceptions. With fail-fast, nothing after the first failure was run.
+     */
+    static final class Result implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        final PackedValues values;
+        final int[] failedAt;
+        final Throwable[] errors;
+
+        Result(PackedValues values, int[] failedAt, Throwable[] errors) {
+            this.values = values;
+            this.failedAt = failedAt;
+            this.errors = errors;
+        }
     }
 }

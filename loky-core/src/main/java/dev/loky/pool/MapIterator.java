@@ -1,6 +1,7 @@
 package dev.loky.pool;
 
 import dev.loky.LokyException;
+import dev.loky.MapFailedException;
 import dev.loky.MapOptions;
 import dev.loky.PoolSnapshot;
 import dev.loky.ProgressListener;
@@ -9,22 +10,36 @@ import dev.loky.RemoteFunction;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The results of an {@code imap} or {@code imapUnordered}, pulled lazily: input items are read only
- * to fill the next chunk, and at most {@code maxInFlight} chunks are submitted and not yet consumed
- * (back-pressure). Used by one consuming thread; the completion callbacks only touch the
- * thread-safe {@link #completed} queue and the progress counter.
+ * The results of a {@code map}, {@code imap} or {@code imapUnordered}, pulled lazily: input items
+ * are read only to fill the next chunk, and at most {@code maxInFlight} chunks are submitted and
+ * not yet consumed (back-pressure).
+ *
+ * <p>Failures are per item. A chunk reports each item's exception beside the good results
+ * ({@link MapChunk.Result}). When a whole chunk fails instead (its worker crashed, ran out of
+ * memory or timed out, or its reply could not be read), the items cannot be told apart, so the
+ * chunk is split and each item runs again alone: only the culprit fails, the others succeed
+ * (they may therefore run twice). Each failed item's exception gets a suppressed
+ * {@link MapCallSite} naming its index and carrying the caller's frames. With fail-fast the first
+ * failure met in result order is thrown after every result before it; otherwise failures are
+ * collected and a {@link MapFailedException} ends the iteration after the last result.
+ *
+ * <p>Threads: used by one consuming thread; completion callbacks (pool threads) only touch the
+ * thread-safe {@link #completed} queue and the progress counts, which {@link #progressLock} guards
+ * so that the listener is never called concurrently.
  */
 final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
 
@@ -34,26 +49,41 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
     private final int chunkSize;
     private final int maxInFlight;
     private final boolean ordered;
+    private final boolean nullForFailures;
     private final MapOptions options;
     private final long total;
-    private final AtomicLong done = new AtomicLong();
     /** For progress rate/ETA and the pool snapshot's running maps. */
     private final long id;
     private final long startNanos = System.nanoTime();
+    private final StackTraceElement[] callerFrames;
 
-    private final ArrayDeque<CompletableFuture<PackedValues>> inFlight = new ArrayDeque<>();
-    private final LinkedBlockingQueue<CompletableFuture<PackedValues>> completed = new LinkedBlockingQueue<>();
+    private final Object progressLock = new Object();
+    private long succeeded;
+    private long failed;
+    private long cancelled;
+
+    private final ArrayDeque<Piece> inFlight = new ArrayDeque<>();
+    private final LinkedBlockingQueue<Piece> completed = new LinkedBlockingQueue<>();
+    private final SortedMap<Integer, Throwable> failures = new TreeMap<>();
+    private long nextIndex;
     private Object[] current;
+    private long currentStart;
     private int position;
     private boolean closed;
+    private boolean endThrown;
 
+    /**
+     * @param nullForFailures {@code map}'s mode: without fail-fast a failed item yields {@code null}
+     *        in its place and the iteration ends normally; {@link #failures()} then has them
+     */
     MapIterator(AbstractProcessExecutor executor, RemoteFunction<T, R> function, Iterable<T> items, MapOptions options,
-            boolean ordered) {
+            boolean ordered, boolean nullForFailures) {
         this.executor = executor;
         this.function = function;
         this.input = items.iterator();
         this.options = options;
         this.ordered = ordered;
+        this.nullForFailures = nullForFailures;
         int workers = Math.max(1, executor.parallelism());
         this.total = items instanceof Collection<?> c ? c.size() : -1;
         if (options.chunkSize() > 0) {
@@ -64,6 +94,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
             this.chunkSize = MapOptions.DEFAULT_LAZY_CHUNK_SIZE;
         }
         this.maxInFlight = 2 * workers + 2;
+        this.callerFrames = callerFrames();
         this.id = executor.mapStarted(this);
     }
 
@@ -71,30 +102,48 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
     PoolSnapshot.MapRun describe() {
         String name = function.getClass().getName();
         int lambda = name.indexOf("$$Lambda");
-        return new PoolSnapshot.MapRun(id, lambda < 0 ? name : name.substring(0, lambda) + " (lambda)", progress(done.get()));
+        synchronized (progressLock) {
+            return new PoolSnapshot.MapRun(id, lambda < 0 ? name : name.substring(0, lambda) + " (lambda)", progress());
+        }
     }
 
-    private ProgressListener.Progress progress(long completed) {
-        return new ProgressListener.Progress(completed, total, Duration.ofNanos(System.nanoTime() - startNanos));
+    /** The progress so far; progressLock. */
+    private ProgressListener.Progress progress() {
+        return new ProgressListener.Progress(succeeded + failed, total, Duration.ofNanos(System.nanoTime() - startNanos),
+                failed, cancelled);
     }
 
     @Override
     public boolean hasNext() {
-        if (current != null && position < current.length) {
-            return true;
-        }
         while (true) {
+            while (current != null && position < current.length) {
+                if (!(current[position] instanceof Failed f)) {
+                    return true;
+                }
+                long index = currentStart + position;
+                Throwable error = withCallSite(f.error, index);
+                if (options.failFast()) {
+                    close();
+                    throw rethrow(error);
+                }
+                failures.put((int) index, error);
+                if (nullForFailures) {
+                    current[position] = null;
+                    return true;
+                }
+                position++;
+            }
             fill();
             if (inFlight.isEmpty()) {
                 current = null;
                 executor.mapEnded(this);
+                if (!failures.isEmpty() && !nullForFailures && !endThrown) {
+                    endThrown = true;
+                    throw new MapFailedException(List.of(), failures, nextIndex);
+                }
                 return false;
             }
-            current = next(awaitChunk());
-            position = 0;
-            if (current.length > 0) {
-                return true;
-            }
+            consume(awaitPiece());
         }
     }
 
@@ -109,6 +158,16 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
         return value;
     }
 
+    /** The failed items so far, by index (for {@code map} without fail-fast). */
+    SortedMap<Integer, Throwable> failures() {
+        return failures;
+    }
+
+    /** How many items were read from the input so far (all of them once the iteration ended). */
+    long itemsRead() {
+        return nextIndex;
+    }
+
     /** Submits chunks until {@code maxInFlight} are outstanding or the input ends. */
     private void fill() {
         if (closed) {
@@ -119,24 +178,24 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
             while (items.size() < chunkSize && input.hasNext()) {
                 items.add(input.next());
             }
-            MapChunk<T, R> chunk = new MapChunk<>(function, items.toArray());
-            CompletableFuture<PackedValues> future = executor.submit(chunk, options.taskTimeout());
-            int size = chunk.size();
-            inFlight.add(future);
-            future.whenComplete((result, error) -> {
-                if (!ordered) {
-                    completed.add(future);
-                }
-                ProgressListener progress = options.progress();
-                long now = done.addAndGet(size);
-                if (progress != null) {
-                    progress.onProgress(progress(now));
-                }
-            });
+            inFlight.add(submit(nextIndex, items.toArray()));
+            nextIndex += items.size();
         }
     }
 
-    private CompletableFuture<PackedValues> awaitChunk() {
+    private Piece submit(long start, Object[] items) {
+        MapChunk<T, R> chunk = new MapChunk<>(function, items, options.failFast());
+        Piece piece = new Piece(start, items, executor.submit(chunk, options.taskTimeout()));
+        piece.future.whenComplete((result, error) -> {
+            if (!ordered) {
+                completed.add(piece);
+            }
+            count(piece, result, error);
+        });
+        return piece;
+    }
+
+    private Piece awaitPiece() {
         if (ordered) {
             return inFlight.peekFirst();
         }
@@ -149,22 +208,105 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
         }
     }
 
-    private Object[] next(CompletableFuture<PackedValues> chunk) {
+    /** Makes a finished piece's outcomes the current ones, or splits a multi-item piece that failed whole. */
+    private void consume(Piece piece) {
         try {
-            Object[] result = chunk.get().unpack();
-            inFlight.remove(chunk);
-            return result;
+            MapChunk.Result result = piece.future.get();
+            inFlight.remove(piece);
+            Object[] values = result.values.unpack();
+            for (int k = 0; k < result.failedAt.length; k++) {
+                values[result.failedAt[k]] = new Failed(result.errors[k]);
+            }
+            setCurrent(piece.start, values);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
             throw new LokyException("interrupted while waiting for map results", e);
         } catch (ExecutionException e) {
-            close();
-            throw rethrow(e.getCause());
+            if (piece.items.length > 1) {
+                split(piece);
+            } else {
+                inFlight.remove(piece);
+                setCurrent(piece.start, new Object[] {new Failed(e.getCause())});
+            }
         } catch (CancellationException e) {
             close();
             throw e;
         }
+    }
+
+    /** Runs each item of a piece that failed whole alone, in its place. */
+    private void split(Piece piece) {
+        boolean head = inFlight.peekFirst() == piece;
+        inFlight.remove(piece);
+        List<Piece> singles = new ArrayList<>(piece.items.length);
+        for (int i = 0; i < piece.items.length; i++) {
+            singles.add(submit(piece.start + i, new Object[] {piece.items[i]}));
+        }
+        if (head) {
+            for (int i = singles.size() - 1; i >= 0; i--) {
+                inFlight.addFirst(singles.get(i));
+            }
+        } else {
+            inFlight.addAll(singles);
+        }
+    }
+
+    private void setCurrent(long start, Object[] values) {
+        current = values;
+        currentStart = start;
+        position = 0;
+    }
+
+    /** Progress: counts a finished piece once (a multi-item piece that failed whole is counted by its parts). */
+    private void count(Piece piece, MapChunk.Result result, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        synchronized (progressLock) {
+            if (piece.counted) {
+                return;
+            }
+            int size = piece.items.length;
+            if (cause == null) {
+                int failures = result.failedAt.length;
+                if (options.failFast() && failures > 0) {
+                    int ran = result.failedAt[0] + 1; // nothing after a fail-fast failure ran
+                    succeeded += ran - 1;
+                    failed += 1;
+                    cancelled += size - ran;
+                } else {
+                    succeeded += size - failures;
+                    failed += failures;
+                }
+            } else if (cause instanceof CancellationException) {
+                cancelled += size;
+            } else if (size == 1) {
+                failed += 1;
+            } else if (!closed) {
+                return; // split and re-run by the consumer; its parts are counted
+            } else {
+                cancelled += size;
+            }
+            piece.counted = true;
+            ProgressListener progress = options.progress();
+            if (progress != null) {
+                progress.onProgress(progress());
+            }
+        }
+    }
+
+    /**
+     * The item's exception with a suppressed {@link MapCallSite}; where the exception refuses
+     * suppressed exceptions (the JVM's own preallocated errors, an {@code OutOfMemoryError} for
+     * one), the call site itself, caused by it.
+     */
+    private Throwable withCallSite(Throwable error, long index) {
+        MapCallSite site = new MapCallSite(index, total, callerFrames);
+        error.addSuppressed(site);
+        if (Arrays.asList(error.getSuppressed()).contains(site)) {
+            return error;
+        }
+        site.initCause(error);
+        return site;
     }
 
     /** An item's exception as itself when it is unchecked; a checked one wrapped. */
@@ -178,14 +320,50 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
         throw new CompletionException(cause);
     }
 
-    /** Cancels every chunk still in flight. */
+    /** Cancels every chunk still in flight; items that will not run count as cancelled. */
     @Override
     public void close() {
         closed = true;
         executor.mapEnded(this);
-        for (CompletableFuture<PackedValues> future : inFlight) {
-            future.cancel(true);
+        for (Piece piece : inFlight) {
+            piece.future.cancel(true);
+            if (piece.future.isCompletedExceptionally()) {
+                count(piece, null, new CancellationException()); // failed whole and will not be split
+            }
         }
         inFlight.clear();
+    }
+
+    /** The caller's frames, from the first one outside this package. */
+    private static StackTraceElement[] callerFrames() {
+        StackTraceElement[] frames = new Throwable().getStackTrace();
+        int first = 0;
+        while (first < frames.length - 1 && frames[first].getClassName().startsWith(MapIterator.class.getPackageName() + ".")) {
+            first++;
+        }
+        return Arrays.copyOfRange(frames, first, frames.length);
+    }
+
+    /** A submitted chunk: where its items start in the input, the items (kept for a split), its future. */
+    private static final class Piece {
+        final long start;
+        final Object[] items;
+        final CompletableFuture<MapChunk.Result> future;
+        boolean counted; // guarded by MapIterator.progressLock
+
+        Piece(long start, Object[] items, CompletableFuture<MapChunk.Result> future) {
+            this.start = start;
+            this.items = items;
+            this.future = future;
+        }
+    }
+
+    /** An item's exception in place of its result. */
+    private static final class Failed {
+        final Throwable error;
+
+        Failed(Throwable error) {
+            this.error = error;
+        }
     }
 }
