@@ -563,7 +563,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
             return true;
         });
         if (ready) {
-            log.debug("{} ready in {} ms", w.name(), startup.toMillis());
+            log.info("{} ready in {} ms", w.name(), startup.toMillis());
             listeners.fire(l -> l.workerStarted(w.pid, startup));
         }
     }
