@@ -123,7 +123,7 @@ public final class ProcessPool extends AbstractProcessExecutor {
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         this.loader = context != null ? context : ProcessPool.class.getClassLoader();
         this.initializer = serializeInitializer(config);
-        this.errorFileDir = Path.of(System.getProperty("java.io.tmpdir"));
+        this.errorFileDir = ErrorFiles.directory();
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, config.name() + "-timer");
             t.setDaemon(true);
