@@ -38,6 +38,8 @@ import java.util.stream.Stream;
 public final class CacheDirectory {
 
     private static final Logger log = LoggerFactory.getLogger(CacheDirectory.class);
+    /** Directories already warned about: one warning each, not one per pool or per worker command. */
+    private static final Set<Path> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private CacheDirectory() {
@@ -80,13 +82,12 @@ public final class CacheDirectory {
             return Optional.empty();
         }
         Optional<String> problem = problem(absolute);
-        if (problem.isPresent()) {
+        if (problem.isPresent() && WARNED.add(absolute)) {
             log.warn("loky cache directory {} not used (running without the worker startup cache): {}. Workers run what is in it, "
                     + "so it must be a directory owned by this user and writable by no one else (chmod 700), or set "
                     + "loky.worker.cache-dir (PoolConfig.startupCacheDir) to such a directory.", absolute, problem.get());
-            return Optional.empty();
         }
-        return Optional.of(absolute);
+        return problem.isPresent() ? Optional.empty() : Optional.of(absolute);
     }
 
     /** Why {@code dir} must not be used, or empty if it is fine. */

@@ -3,6 +3,7 @@ package dev.loky.spring.autoconfigure;
 import dev.loky.PoolConfig;
 import dev.loky.PoolEventListener;
 import dev.loky.StartMethod;
+import dev.loky.pool.CacheDirectory;
 import dev.loky.spring.InvalidLokyPropertyException;
 import dev.loky.spring.LokyPoolCustomizer;
 import dev.loky.spring.LokyProperties;
@@ -68,7 +69,7 @@ final class LokyPoolConfigFactory {
             Optional<Path> extracted = fatJar.isPresent() && worker.getStartupCache() == LokyProperties.StartupCache.AUTO
                     && Path.of(fatJar.get().classpath()).toFile().isFile()
                     ? ExtractedJar.of(Path.of(fatJar.get().classpath()), cacheDir(worker),
-                            worker.getJavaHome() == null ? null : worker.getJavaHome().toPath())
+                            worker.getJavaHome() == null ? null : worker.getJavaHome().toPath(), worker.getCacheMaxSize().toBytes())
                     : Optional.empty();
             if (extracted.isPresent()) {
                 // plain jars: workers run WorkerMain directly, and class-data sharing can archive them
@@ -82,6 +83,7 @@ final class LokyPoolConfigFactory {
             builder.initializer(WorkerContextInitializer.capture(environment, sources(), worker.getProfiles(), arguments));
             if (worker.getStartupCache() == LokyProperties.StartupCache.AUTO) {
                 builder.startupCacheDir(cacheDir(worker));
+                CacheDirectory.open(cacheDir(worker)).ifPresent(dir -> CacheDirectory.prune(dir, worker.getCacheMaxSize().toBytes()));
             }
         }
         builder.jvmArgs(jvmArgs);
@@ -91,7 +93,7 @@ final class LokyPoolConfigFactory {
     }
 
     static Path cacheDir(LokyProperties.Worker worker) {
-        return worker.getCacheDir() != null ? worker.getCacheDir().toPath() : Path.of(System.getProperty("java.io.tmpdir"), "loky-cache");
+        return worker.getCacheDir() != null ? worker.getCacheDir().toPath() : CacheDirectory.defaultLocation();
     }
 
     /** {@code loky.worker.sources}, or the application's {@code @SpringBootConfiguration} classes. */
