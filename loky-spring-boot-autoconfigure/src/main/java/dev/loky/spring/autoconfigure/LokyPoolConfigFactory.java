@@ -2,6 +2,8 @@ package dev.loky.spring.autoconfigure;
 
 import dev.loky.PoolConfig;
 import dev.loky.PoolEventListener;
+import dev.loky.ProcessExecutor;
+import dev.loky.ProcessExecutors;
 import dev.loky.StartMethod;
 import dev.loky.pool.CacheDirectory;
 import dev.loky.spring.InvalidLokyPropertyException;
@@ -41,7 +43,25 @@ final class LokyPoolConfigFactory {
         this.arguments = arguments;
     }
 
+    /**
+     * The auto-configured pool: what needs no I/O is read here, on the caller's thread (including
+     * the worker sources, which ask the bean factory); the rest of {@link #create} (checking the JVM
+     * arguments, extracting a fat jar, capturing the environment) and the customizers run on the
+     * {@link PreparedProcessExecutor}'s background thread.
+     */
+    ProcessExecutor createExecutor(List<PoolEventListener> listeners, List<LokyPoolCustomizer> customizers) {
+        List<String> sources = properties.getStartMethod() == StartMethod.SPAWN ? sources() : List.of();
+        PoolConfig known = PoolConfig.builder().name("loky").maxWorkers(properties.getMaxWorkers())
+                .startMethod(properties.getStartMethod()).build();
+        return new PreparedProcessExecutor(known, validated -> ProcessExecutors.create(create(listeners, customizers, sources, validated)));
+    }
+
     PoolConfig create(List<PoolEventListener> listeners, List<LokyPoolCustomizer> customizers) {
+        return create(listeners, customizers, properties.getStartMethod() == StartMethod.SPAWN ? sources() : List.of(), () -> { });
+    }
+
+    private PoolConfig create(List<PoolEventListener> listeners, List<LokyPoolCustomizer> customizers, List<String> sources,
+            Runnable validated) {
         LokyProperties.Worker worker = properties.getWorker();
         LokyProperties.Memory memory = properties.getMemory();
         PoolConfig.Builder builder = PoolConfig.builder()
@@ -65,6 +85,7 @@ final class LokyPoolConfigFactory {
             if (!jvmArgs.isEmpty() || worker.getJavaHome() != null) {
                 WorkerJvmCheck.check(worker.getJavaHome(), jvmArgs);
             }
+            validated.run();
             Optional<FatJarLaunch> fatJar = FatJarLaunch.detect();
             Optional<Path> extracted = fatJar.isPresent() && worker.getStartupCache() == LokyProperties.StartupCache.AUTO
                     && Path.of(fatJar.get().classpath()).toFile().isFile()
@@ -80,7 +101,7 @@ final class LokyPoolConfigFactory {
                 jvmArgs.add(FatJarLaunch.LOADER_MAIN_ARGUMENT);
                 logger.debug("Running from an executable jar: workers start " + FatJarLaunch.LAUNCHER + " on " + fatJar.get().classpath());
             }
-            builder.initializer(WorkerContextInitializer.capture(environment, sources(), worker.getProfiles(), arguments));
+            builder.initializer(WorkerContextInitializer.capture(environment, sources, worker.getProfiles(), arguments));
             if (worker.getStartupCache() == LokyProperties.StartupCache.AUTO) {
                 builder.startupCacheDir(cacheDir(worker));
                 CacheDirectory.open(cacheDir(worker)).ifPresent(dir -> CacheDirectory.prune(dir, worker.getCacheMaxSize().toBytes()));

@@ -46,8 +46,12 @@ final class ProcessExecutorCloser implements SmartLifecycle, DisposableBean {
         this.timeout = timeout;
     }
 
+    /** Fails the context's start if the pool's background preparation found an invalid setting. */
     @Override
     public void start() {
+        if (executor instanceof PreparedProcessExecutor prepared) {
+            prepared.awaitValidated();
+        }
         running = true;
     }
 
@@ -65,7 +69,9 @@ final class ProcessExecutorCloser implements SmartLifecycle, DisposableBean {
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
-        if (executor instanceof ProcessPool pool) {
+        if (executor instanceof PreparedProcessExecutor prepared) {
+            prepared.shutdownNow("the application is shutting down and loky.shutdown-timeout (" + timeout + ") ran out");
+        } else if (executor instanceof ProcessPool pool) {
             pool.shutdownNow("the application is shutting down and loky.shutdown-timeout (" + timeout + ") ran out");
         } else {
             executor.shutdownNow();
