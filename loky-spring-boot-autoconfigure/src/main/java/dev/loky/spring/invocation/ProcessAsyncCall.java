@@ -22,15 +22,18 @@ public final class ProcessAsyncCall implements RemoteCallable<byte[]> {
     private final String[] parameterTypeNames;
     private final byte[][] arguments;
     private final String inProcessKey;
+    /** The caller's MDC and trace context ({@link CallContext}); a HashMap of strings. */
+    private final java.util.HashMap<String, String> context;
 
     ProcessAsyncCall(String beanName, String targetClassName, String methodName, String[] parameterTypeNames,
-            byte[][] arguments, String inProcessKey) {
+            byte[][] arguments, String inProcessKey, java.util.Map<String, String> context) {
         this.beanName = beanName;
         this.targetClassName = targetClassName;
         this.methodName = methodName;
         this.parameterTypeNames = parameterTypeNames;
         this.arguments = arguments;
         this.inProcessKey = inProcessKey;
+        this.context = context == null ? null : new java.util.HashMap<>(context);
     }
 
     @Override
@@ -55,6 +58,10 @@ public final class ProcessAsyncCall implements RemoteCallable<byte[]> {
 
     public String[] parameterTypeNames() {
         return parameterTypeNames.clone();
+    }
+
+    java.util.Map<String, String> context() {
+        return context;
     }
 
     byte[][] arguments() {

@@ -30,6 +30,8 @@ public class ProcessAsyncInvoker implements AutoCloseable {
     private final Supplier<ProcessAsyncExceptionHandler> exceptionHandler;
     private final StringValueResolver resolver;
     private final String inProcessKey;
+    /** The application's {@code ObservationRegistry}, or {@code null}; an {@code Object} so that Micrometer stays optional. */
+    private final Supplier<Object> observationRegistry;
     private final Map<MethodKey, ProcessAsyncMethod> methods = new ConcurrentHashMap<>();
     private final AtomicLong uncaughtFailures = new AtomicLong();
 
@@ -40,6 +42,8 @@ public class ProcessAsyncInvoker implements AutoCloseable {
         this.exceptionHandler = exceptionHandler;
         this.resolver = resolver;
         this.inProcessKey = CallTargets.registerInProcess(new CallTarget(beanFactory, mapper));
+        this.observationRegistry = org.springframework.util.function.SingletonSupplier.of(
+                () -> CallContext.OBSERVATION ? CallObservations.registry(beanFactory) : null);
     }
 
     /**
@@ -66,9 +70,21 @@ public class ProcessAsyncInvoker implements AutoCloseable {
         byte[][] written = method.writeArguments(json, arguments, TaskSerializationException.Side.ARGUMENT_IN_PARENT);
         ProcessExecutor pool = executor.get();
         String key = pool.config().startMethod() == StartMethod.THREADS ? inProcessKey : null;
+        java.util.Map<String, String> context = CallContext.capture();
+        // started before the call is built: the tracer writes the trace headers into the context
+        Object observation = CallContext.OBSERVATION ? CallObservations.start(observationRegistry.get(), method, context) : null;
         ProcessAsyncCall call = new ProcessAsyncCall(beanName, method.targetClass().getName(), method.method().getName(),
-                method.parameterTypeNames(), written, key);
-        CompletableFuture<byte[]> submitted = pool.submit(call, method.timeout());
+                method.parameterTypeNames(), written, key, context);
+        CompletableFuture<byte[]> submitted;
+        try {
+            submitted = pool.submit(call, method.timeout());
+        } catch (RuntimeException ex) {
+            CallObservations.stop(observation, ex);
+            throw ex;
+        }
+        if (observation != null) {
+            submitted.whenComplete((result, error) -> CallObservations.stop(observation, error));
+        }
         switch (method.kind()) {
             case VOID -> {
                 submitted.whenComplete((ignored, error) -> {
