@@ -140,7 +140,8 @@ final class PreparedProcessExecutor implements ProcessExecutor {
 
     @Override
     public void prestart() {
-        pool.thenAccept(ProcessExecutor::prestart);
+        // never on the caller's thread (the application's ready event): launching JVMs takes a while
+        pool.thenAcceptAsync(ProcessExecutor::prestart);
     }
 
     @Override
