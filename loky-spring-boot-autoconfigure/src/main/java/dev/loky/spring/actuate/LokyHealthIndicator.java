@@ -42,7 +42,8 @@ public class LokyHealthIndicator implements HealthIndicator {
         PoolSnapshot.Counters counters = snapshot.counters();
         long ready = snapshot.workers().stream().filter(w -> w.state().equals("IDLE") || w.state().equals("BUSY")).count();
         Health.Builder builder;
-        if (!"RUNNING".equals(snapshot.state())) {
+        // PREPARING: the auto-configured pool is still being prepared in the background; it accepts tasks
+        if (!"RUNNING".equals(snapshot.state()) && !"PREPARING".equals(snapshot.state())) {
             builder = Health.down().withDetail("reason", "the pool is shut down (" + snapshot.state() + ")");
         } else if (counters.consecutiveStartupFailures() > 0 && ready == 0) {
             builder = Health.down().withDetail("reason", "workers fail to start (" + counters.consecutiveStartupFailures()

@@ -33,6 +33,12 @@ class LokyHealthIndicatorTests {
     }
 
     @Test
+    void upWhileThePoolIsBeingPrepared() {
+        given(executor.snapshot()).willReturn(snapshot("PREPARING", List.of(), 0, null));
+        assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+    }
+
+    @Test
     void upWithBusyWorkers() {
         given(executor.snapshot()).willReturn(snapshot("RUNNING", List.of(worker("BUSY", "task #1"), worker("IDLE", null)), 0, null));
         Health health = indicator.health();
