@@ -44,6 +44,8 @@ public record PoolSnapshot(
 
     /** A pool's life. */
     public enum State {
+        /** Being prepared in the background (the Spring starter's pool before its workers can be launched); accepts tasks. */
+        PREPARING,
         /** Accepts tasks. */
         RUNNING,
         /** Refuses new tasks; finishing the accepted ones. */

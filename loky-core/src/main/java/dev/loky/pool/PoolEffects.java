@@ -211,7 +211,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
         Duration startup = Duration.ofNanos(System.nanoTime() - w.createdNanos);
         if (pool.lockedGet(() -> pool.scheduler().onReady(w))) {
             long pid = w.channel.pid();
-            log.debug("{} ready in {} ms", w.channel.name(), startup.toMillis());
+            log.info("{} ready in {} ms", w.channel.name(), startup.toMillis());
             counters.listeners().fire(l -> l.workerStarted(pid, startup));
         }
     }

@@ -36,6 +36,7 @@ final class StartupCache {
     private final Path cacheFile;
     private final boolean aot;
     private final AtomicBoolean recording = new AtomicBoolean();
+    private final AtomicBoolean verified = new AtomicBoolean();
 
     private StartupCache(Path cacheFile, boolean aot) {
         this.cacheFile = cacheFile;
@@ -63,12 +64,11 @@ final class StartupCache {
         }
         boolean aot = feature >= 25;
         String key = hash(JavaVersion.full(javaHome) + "\n" + String.join("\n", command));
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            log.warn("loky startup cache disabled: cannot create {}: {}", dir, e.toString());
+        java.util.Optional<Path> privateDir = CacheDirectory.open(dir);
+        if (privateDir.isEmpty()) {
             return null;
         }
+        dir = privateDir.get();
         return new StartupCache(dir.resolve("loky-worker-" + key + (aot ? ".aot" : ".jsa")), aot);
     }
 
@@ -88,7 +88,8 @@ final class StartupCache {
 
     /** The plan for the next worker; at most one recording runs at a time. */
     Plan plan() {
-        if (Files.isRegularFile(cacheFile)) {
+        if (CacheDirectory.isPlainFile(cacheFile) && verified()) {
+            CacheDirectory.touch(cacheFile);
             return new Plan(List.of((aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + cacheFile), null);
         }
         if (recording.compareAndSet(false, true)) {
@@ -107,6 +108,12 @@ final class StartupCache {
         try {
             if (exitCode == 0 && Files.isRegularFile(recording.temporary()) && Files.size(recording.temporary()) > 0) {
                 Files.move(recording.temporary(), cacheFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                // written last: a cache without its checksum (or with a wrong one) is never used
+                Path checksum = checksumFile();
+                Path temporary = checksum.resolveSibling(checksum.getFileName() + "." + UUID.randomUUID() + ".tmp");
+                Files.writeString(temporary, sha256(cacheFile));
+                Files.move(temporary, checksum, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                verified.set(true);
                 log.info("loky worker startup cache written: {}", cacheFile);
             } else {
                 Files.deleteIfExists(recording.temporary());
@@ -115,6 +122,47 @@ final class StartupCache {
             log.warn("loky startup cache {} could not be stored: {}", cacheFile, e.toString());
         } finally {
             this.recording.set(false);
+        }
+    }
+
+    private Path checksumFile() {
+        return cacheFile.resolveSibling(cacheFile.getFileName() + ".sha256");
+    }
+
+    /**
+     * Whether the cache file matches the checksum written after it (checked once per pool: after
+     * that only this user, who owns the private directory, could change it). A mismatch deletes both,
+     * so the cache is recorded again.
+     */
+    private boolean verified() {
+        if (verified.get()) {
+            return true;
+        }
+        Path checksum = checksumFile();
+        try {
+            if (CacheDirectory.isPlainFile(checksum) && Files.readString(checksum).strip().equals(sha256(cacheFile))) {
+                verified.set(true);
+                return true;
+            }
+        } catch (IOException e) {
+            // treated as a mismatch
+        }
+        log.warn("loky worker startup cache {} does not match its checksum (incomplete or changed): not used, recording it again", cacheFile);
+        CacheDirectory.delete(cacheFile);
+        CacheDirectory.delete(checksum);
+        return false;
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

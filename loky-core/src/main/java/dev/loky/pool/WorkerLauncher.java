@@ -24,7 +24,7 @@ final class WorkerLauncher {
 
     private final PoolConfig config;
     private final byte[] initializer;
-    private final Path errorFileDir = Path.of(System.getProperty("java.io.tmpdir"));
+    private final Path errorFileDir = ErrorFiles.directory();
     private final Map<List<String>, StartupCache> startupCaches = new HashMap<>();
 
     WorkerLauncher(PoolConfig config) {

@@ -213,10 +213,20 @@ public class LokyProperties {
         private StartupCache startupCache = StartupCache.AUTO;
 
         /**
-         * Directory for startup caches; a cache file is keyed by JDK, classpath, main class and JVM
-         * arguments. Defaults to 'loky-cache' under java.io.tmpdir.
+         * Directory for startup caches and extracted jars, keyed by JDK, classpath, main class and
+         * JVM arguments. Defaults to a private per-user directory: $XDG_CACHE_HOME/loky, else
+         * ~/.cache/loky, else loky-<user> under java.io.tmpdir. Workers run what is in it, so it
+         * must be owned by the user and writable by no one else (0700; created so when missing);
+         * otherwise it is not used and a warning says why.
          */
         private File cacheDir;
+
+        /**
+         * Maximum size of the cache directory; the least recently used entries are removed, oldest
+         * first, to stay under it. A bare number means megabytes.
+         */
+        @DataSizeUnit(DataUnit.MEGABYTES)
+        private DataSize cacheMaxSize = DataSize.ofGigabytes(1);
 
         /**
          * Recycle a worker after it ran this many tasks; 0 means never.
@@ -290,6 +300,18 @@ public class LokyProperties {
 
         public void setCacheDir(File cacheDir) {
             this.cacheDir = cacheDir;
+        }
+
+        public DataSize getCacheMaxSize() {
+            return cacheMaxSize;
+        }
+
+        public void setCacheMaxSize(DataSize cacheMaxSize) {
+            if (cacheMaxSize == null || cacheMaxSize.toBytes() <= 0) {
+                throw new InvalidLokyPropertyException("loky.worker.cache-max-size", cacheMaxSize, "it must be positive",
+                        "Set loky.worker.cache-max-size to a size such as 1GB, or loky.worker.startup-cache=off to use no cache.");
+            }
+            this.cacheMaxSize = cacheMaxSize;
         }
 
         public int getMaxTasks() {

@@ -45,7 +45,8 @@ public class LokyHealthIndicator implements HealthIndicator {
         PoolSnapshot.Counters counters = snapshot.counters();
         long ready = snapshot.workers().stream().filter(w -> w.state() == PoolSnapshot.WorkerState.IDLE || w.state() == PoolSnapshot.WorkerState.BUSY).count();
         Health.Builder builder;
-        if (snapshot.state() != PoolSnapshot.State.RUNNING) {
+        // PREPARING: the auto-configured pool is still being prepared in the background; it accepts tasks
+        if (snapshot.state() != PoolSnapshot.State.RUNNING && snapshot.state() != PoolSnapshot.State.PREPARING) {
             builder = Health.down().withDetail("reason", "the pool is shut down (" + snapshot.state() + ")");
         } else if (counters.consecutiveStartupFailures() > 0 && ready == 0) {
             builder = Health.down().withDetail("reason", "workers fail to start (" + counters.consecutiveStartupFailures()
@@ -71,6 +72,7 @@ public class LokyHealthIndicator implements HealthIndicator {
         details.put("startMethod", snapshot.startMethod().name().toLowerCase(java.util.Locale.ROOT));
         details.put("maxWorkers", snapshot.maxWorkers());
         details.put("workers", snapshot.liveWorkers());
+        details.put("starting", snapshot.workers().stream().filter(w -> w.state().equals("STARTING")).count());
         details.put("busy", snapshot.busyWorkers());
         details.put("queued", snapshot.queued());
         details.put("crashes", counters.crashes());

@@ -2,7 +2,6 @@ package dev.loky.spring.autoconfigure;
 
 import dev.loky.PoolEventListener;
 import dev.loky.ProcessExecutor;
-import dev.loky.ProcessExecutors;
 import dev.loky.spring.LokyPoolCustomizer;
 import dev.loky.spring.LokyProperties;
 import dev.loky.spring.ProcessAsyncExceptionHandler;
@@ -63,7 +62,8 @@ public final class LokyAutoConfiguration {
             ApplicationArguments applicationArguments = arguments.getIfAvailable();
             LokyPoolConfigFactory factory = new LokyPoolConfigFactory(properties, environment, beanFactory,
                     applicationArguments == null ? null : applicationArguments.getSourceArgs());
-            return ProcessExecutors.create(factory.create(listeners.orderedStream().toList(), customizers.orderedStream().toList()));
+            // prepared in the background: no worker JVM check, jar extraction or environment capture on this thread
+            return factory.createExecutor(listeners.orderedStream().toList(), customizers.orderedStream().toList());
         }
 
         /** {@code loky.prestart}: starts every worker once the application is ready, not while it starts. */

@@ -2,7 +2,10 @@ package dev.loky.spring.autoconfigure;
 
 import dev.loky.PoolConfig;
 import dev.loky.PoolEventListener;
+import dev.loky.ProcessExecutor;
+import dev.loky.ProcessExecutors;
 import dev.loky.StartMethod;
+import dev.loky.pool.CacheDirectory;
 import dev.loky.spring.InvalidLokyPropertyException;
 import dev.loky.spring.LokyPoolCustomizer;
 import dev.loky.spring.LokyProperties;
@@ -43,7 +46,25 @@ final class LokyPoolConfigFactory {
         this.arguments = arguments;
     }
 
+    /**
+     * The auto-configured pool: what needs no I/O is read here, on the caller's thread (including
+     * the worker sources, which ask the bean factory); the rest of {@link #create} (checking the JVM
+     * arguments, extracting a fat jar, capturing the environment) and the customizers run on the
+     * {@link PreparedProcessExecutor}'s background thread.
+     */
+    ProcessExecutor createExecutor(List<PoolEventListener> listeners, List<LokyPoolCustomizer> customizers) {
+        List<String> sources = properties.getStartMethod() == StartMethod.SPAWN ? sources() : List.of();
+        PoolConfig known = PoolConfig.builder().name("loky").maxWorkers(properties.getMaxWorkers())
+                .startMethod(properties.getStartMethod()).build();
+        return new PreparedProcessExecutor(known, validated -> ProcessExecutors.create(create(listeners, customizers, sources, validated)));
+    }
+
     PoolConfig create(List<PoolEventListener> listeners, List<LokyPoolCustomizer> customizers) {
+        return create(listeners, customizers, properties.getStartMethod() == StartMethod.SPAWN ? sources() : List.of(), () -> { });
+    }
+
+    private PoolConfig create(List<PoolEventListener> listeners, List<LokyPoolCustomizer> customizers, List<String> sources,
+            Runnable validated) {
         LokyProperties.Worker worker = properties.getWorker();
         LokyProperties.Memory memory = properties.getMemory();
         PoolConfig.Builder builder = PoolConfig.builder()
@@ -71,11 +92,12 @@ final class LokyPoolConfigFactory {
             // DevTools' restarter reads only this system property (not the Environment): without it a
             // worker's main thread waits in Restarter.immediateRestart and the worker never gets ready
             jvmArgs.add(0, DEVTOOLS_RESTART_OFF);
+            validated.run();
             Optional<FatJarLaunch> fatJar = FatJarLaunch.detect();
             Optional<Path> extracted = fatJar.isPresent() && worker.getStartupCache() == LokyProperties.StartupCache.AUTO
                     && Path.of(fatJar.get().classpath()).toFile().isFile()
                     ? ExtractedJar.of(Path.of(fatJar.get().classpath()), cacheDir(worker),
-                            worker.getJavaHome() == null ? null : worker.getJavaHome().toPath())
+                            worker.getJavaHome() == null ? null : worker.getJavaHome().toPath(), worker.getCacheMaxSize().toBytes())
                     : Optional.empty();
             if (extracted.isPresent()) {
                 // plain jars: workers run WorkerMain directly, and class-data sharing can archive them
@@ -86,9 +108,10 @@ final class LokyPoolConfigFactory {
                 jvmArgs.add(FatJarLaunch.LOADER_MAIN_ARGUMENT);
                 logger.debug("Running from an executable jar: workers start " + FatJarLaunch.LAUNCHER + " on " + fatJar.get().classpath());
             }
-            builder.initializer(WorkerContextInitializer.capture(environment, sources(), worker.getProfiles(), arguments));
+            builder.initializer(WorkerContextInitializer.capture(environment, sources, worker.getProfiles(), arguments));
             if (worker.getStartupCache() == LokyProperties.StartupCache.AUTO) {
                 builder.startupCacheDir(cacheDir(worker));
+                CacheDirectory.open(cacheDir(worker)).ifPresent(dir -> CacheDirectory.prune(dir, worker.getCacheMaxSize().toBytes()));
             }
         }
         builder.jvmArgs(jvmArgs);
@@ -98,7 +121,7 @@ final class LokyPoolConfigFactory {
     }
 
     static Path cacheDir(LokyProperties.Worker worker) {
-        return worker.getCacheDir() != null ? worker.getCacheDir().toPath() : Path.of(System.getProperty("java.io.tmpdir"), "loky-cache");
+        return worker.getCacheDir() != null ? worker.getCacheDir().toPath() : CacheDirectory.defaultLocation();
     }
 
     /** {@code loky.worker.sources}, or the application's {@code @SpringBootConfiguration} classes. */

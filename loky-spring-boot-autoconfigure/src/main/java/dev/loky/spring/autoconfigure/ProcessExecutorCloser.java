@@ -45,8 +45,12 @@ final class ProcessExecutorCloser implements SmartLifecycle, DisposableBean {
         this.timeout = timeout;
     }
 
+    /** Fails the context's start if the pool's background preparation found an invalid setting. */
     @Override
     public void start() {
+        if (executor instanceof PreparedProcessExecutor prepared) {
+            prepared.awaitValidated();
+        }
         running = true;
     }
 

@@ -35,6 +35,10 @@ public final class CallTarget {
     }
 
     byte[] invoke(ProcessAsyncCall call) throws Exception {
+        return CallContext.restore(call.context(), beanFactory, call, () -> invokeHere(call));
+    }
+
+    private byte[] invokeHere(ProcessAsyncCall call) throws Exception {
         ProcessAsyncMethod method = methods.computeIfAbsent(call.methodKey(), key -> resolve(call));
         JsonMapper json = mapper.get();
         Object[] arguments = method.readArguments(json, call.arguments(), TaskSerializationException.Side.ARGUMENT_IN_WORKER);

@@ -24,15 +24,18 @@ public final class ProcessAsyncCall implements RemoteCallable<byte[]> {
     private final String inProcessKey;
     /** The arguments as text for {@link #toString()}, only when the user opted in; the parent's alone. */
     private transient String shownArguments;
+    /** The caller's MDC and trace context ({@link CallContext}); a HashMap of strings. */
+    private final java.util.HashMap<String, String> context;
 
     ProcessAsyncCall(String beanName, String targetClassName, String methodName, String[] parameterTypeNames,
-            byte[][] arguments, String inProcessKey) {
+            byte[][] arguments, String inProcessKey, java.util.Map<String, String> context) {
         this.beanName = beanName;
         this.targetClassName = targetClassName;
         this.methodName = methodName;
         this.parameterTypeNames = parameterTypeNames;
         this.arguments = arguments;
         this.inProcessKey = inProcessKey;
+        this.context = context == null ? null : new java.util.HashMap<>(context);
     }
 
     @Override
@@ -57,6 +60,10 @@ public final class ProcessAsyncCall implements RemoteCallable<byte[]> {
 
     public String[] parameterTypeNames() {
         return parameterTypeNames.clone();
+    }
+
+    java.util.Map<String, String> context() {
+        return context;
     }
 
     byte[][] arguments() {

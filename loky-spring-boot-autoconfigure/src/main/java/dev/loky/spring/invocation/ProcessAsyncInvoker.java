@@ -32,6 +32,8 @@ public class ProcessAsyncInvoker implements AutoCloseable {
     private final Supplier<ProcessAsyncExceptionHandler> exceptionHandler;
     private final StringValueResolver resolver;
     private final String inProcessKey;
+    /** The application's {@code ObservationRegistry}, or {@code null}; an {@code Object} so that Micrometer stays optional. */
+    private final Supplier<Object> observationRegistry;
     private final Map<MethodKey, ProcessAsyncMethod> methods = new ConcurrentHashMap<>();
     private final AtomicLong uncaughtFailures = new AtomicLong();
     private volatile Boolean recordArguments;
@@ -45,6 +47,8 @@ public class ProcessAsyncInvoker implements AutoCloseable {
         this.exceptionHandler = exceptionHandler;
         this.resolver = resolver;
         this.inProcessKey = CallTargets.registerInProcess(new CallTarget(beanFactory, this.mapper));
+        this.observationRegistry = org.springframework.util.function.SingletonSupplier.of(
+                () -> CallContext.OBSERVATION ? CallObservations.registry(beanFactory) : null);
     }
 
     /**
@@ -89,14 +93,26 @@ public class ProcessAsyncInvoker implements AutoCloseable {
         byte[][] written = method.writeArguments(json, arguments, TaskSerializationException.Side.ARGUMENT_IN_PARENT);
         ProcessExecutor pool = executor.get();
         String key = pool.config().startMethod() == StartMethod.THREADS ? inProcessKey : null;
+        java.util.Map<String, String> context = CallContext.capture();
+        // started before the call is built: the tracer writes the trace headers into the context
+        Object observation = CallContext.OBSERVATION ? CallObservations.start(observationRegistry.get(), method, context) : null;
         ProcessAsyncCall call = new ProcessAsyncCall(beanName, method.targetClass().getName(), method.method().getName(),
-                method.parameterTypeNames(), written, key);
+                method.parameterTypeNames(), written, key, context);
         if (recordArguments()) {
             call.showArguments();
         }
-        CompletableFuture<byte[]> submitted = method.idempotent()
-                ? IdempotentRetry.submit(pool, call, method.timeout())
-                : pool.submit(call, method.timeout());
+        CompletableFuture<byte[]> submitted;
+        try {
+            submitted = method.idempotent()
+                    ? IdempotentRetry.submit(pool, call, method.timeout())
+                    : pool.submit(call, method.timeout());
+        } catch (RuntimeException ex) {
+            CallObservations.stop(observation, ex);
+            throw ex;
+        }
+        if (observation != null) {
+            submitted.whenComplete((result, error) -> CallObservations.stop(observation, error));
+        }
         switch (method.kind()) {
             case VOID -> {
                 submitted.whenComplete((ignored, error) -> {

@@ -33,11 +33,17 @@ class LokyHealthIndicatorTests {
     }
 
     @Test
+    void upWhileThePoolIsBeingPrepared() {
+        given(executor.snapshot()).willReturn(snapshot("PREPARING", List.of(), 0, null));
+        assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+    }
+
+    @Test
     void upWithBusyWorkers() {
         given(executor.snapshot()).willReturn(snapshot("RUNNING", List.of(worker("BUSY", "task #1"), worker("IDLE", null)), 0, null));
         Health health = indicator.health();
         assertThat(health.getStatus()).isEqualTo(Status.UP);
-        assertThat(health.getDetails()).containsEntry("workers", 2L).containsEntry("busy", 1L);
+        assertThat(health.getDetails()).containsEntry("workers", 2L).containsEntry("busy", 1L).containsEntry("starting", 0L);
     }
 
     @Test
@@ -46,7 +52,7 @@ class LokyHealthIndicatorTests {
         Health health = indicator.health();
         assertThat(health.getStatus()).isEqualTo(Status.DOWN);
         assertThat(health.getDetails()).containsEntry("lastStartupError", "worker 3 could not start: boom")
-                .containsEntry("consecutiveStartupFailures", 2L);
+                .containsEntry("consecutiveStartupFailures", 2L).containsEntry("starting", 1L);
     }
 
     @Test

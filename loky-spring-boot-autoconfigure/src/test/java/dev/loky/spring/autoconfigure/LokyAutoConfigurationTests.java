@@ -194,6 +194,18 @@ class LokyAutoConfigurationTests {
     }
 
     @Test
+    void thePoolIsPreparedOffTheThreadThatCreatesTheBeans() {
+        java.util.List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runner.withPropertyValues("loky.worker.jvm-args=-Xmx64m")
+                .withBean(LokyPoolCustomizer.class, () -> builder -> threads.add(Thread.currentThread().getName()))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    context.getBean(ProcessExecutor.class).config(); // waits for the preparation
+                    assertThat(threads).containsExactly("loky-prepare").doesNotContain(Thread.currentThread().getName());
+                });
+    }
+
+    @Test
     void backsOffWithoutLokyCore() {
         runner.withClassLoader(new FilteredClassLoader(ProcessExecutor.class)).withUserConfiguration(ServiceConfig.class).run(context -> {
             assertThat(context).hasNotFailed();

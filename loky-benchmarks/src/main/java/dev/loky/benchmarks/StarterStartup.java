@@ -1,0 +1,78 @@
+package dev.loky.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * DESIGN's start-up target: {@code SpringApplication.run} of the sample app with the starter vs
+ * without it, + at most 50 ms. Each run is a fresh JVM ({@link TimedSpringRun}); the two modes
+ * alternate (and swap order every round) so that machine load hits both alike; medians are reported.
+ *
+ * <p>Usage: {@code java -cp loky-benchmarks/target/classes:<sample-app classpath> dev.loky.benchmarks.StarterStartup
+ * <sample-app classpath> [rounds] [application class] [application args...]}; the sample app's
+ * classpath is {@code sample-app/target/classes} plus its dependencies
+ * ({@code ./mvnw -q -pl sample-app dependency:build-classpath -Dmdep.outputFile=/dev/stdout}).
+ */
+public final class StarterStartup {
+
+    private StarterStartup() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String sampleClasspath = args[0];
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        String application = args.length > 2 ? args[2] : "dev.loky.sample.SampleApplication";
+        List<String> applicationArgs = args.length > 3 ? Arrays.asList(args).subList(3, args.length) : List.of("--server.port=0");
+        String benchmarks = Path.of(StarterStartup.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String classpath = sampleClasspath + java.io.File.pathSeparator + benchmarks;
+        List<Double> with = new ArrayList<>();
+        List<Double> without = new ArrayList<>();
+        run(classpath, "with", application, applicationArgs); // warm the OS page cache for both
+        run(classpath, "without", application, applicationArgs);
+        for (int round = 0; round < rounds; round++) {
+            boolean withFirst = round % 2 == 0;
+            double a = run(classpath, withFirst ? "with" : "without", application, applicationArgs);
+            double b = run(classpath, withFirst ? "without" : "with", application, applicationArgs);
+            with.add(withFirst ? a : b);
+            without.add(withFirst ? b : a);
+            System.out.printf("round %d: with %.0f ms, without %.0f ms%n", round + 1, withFirst ? a : b, withFirst ? b : a);
+        }
+        double w = median(with);
+        double wo = median(without);
+        System.out.printf("SpringApplication.run of %s, %d rounds on %s: median with the starter %.0f ms, without %.0f ms, difference %+.0f ms%n",
+                application, rounds, Jvm.describe(), w, wo, w - wo);
+    }
+
+    private static double run(String classpath, String mode, String application, List<String> applicationArgs) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Jvm.javaExecutable(), "-cp", classpath, TimedSpringRun.class.getName(), mode, application));
+        command.addAll(applicationArgs);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        double millis = -1;
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = reader.readLine()) != null; ) {
+                output.append(line).append('\n');
+                if (line.startsWith("RUN_MS ")) {
+                    millis = Double.parseDouble(line.substring(7));
+                }
+            }
+        }
+        process.waitFor();
+        if (millis < 0) {
+            throw new IllegalStateException("no RUN_MS from " + mode + " run:\n" + output);
+        }
+        return millis;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.loky.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.loky.PoolConfig;
+
+/** Caches nobody else can write (real directories, real permissions), verified before reuse, and pruned. */
+class CacheDirectoryTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aMissingDirectoryIsCreatedPrivate() throws Exception {
+        Path dir = tmp.resolve("a").resolve("loky");
+        assertThat(CacheDirectory.open(dir)).contains(dir);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+    }
+
+    @Test
+    void aPreCreatedWorldWritableDirectoryIsNotUsed() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("planted"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(CacheDirectory.open(dir)).isEmpty();
+        assertThat(CacheDirectory.problem(dir)).hasValueSatisfying(p -> assertThat(p).contains("writable by others"));
+        // nor by the startup cache built on it
+        assertThat(StartupCache.forCommand(dir, Path.of(System.getProperty("java.home")), command())).isNull();
+    }
+
+    @Test
+    void aGroupWritableDirectoryOrASymbolicLinkIsNotUsed() throws Exception {
+        Path group = Files.createDirectory(tmp.resolve("group"));
+        Files.setPosixFilePermissions(group, PosixFilePermissions.fromString("rwxrwx---"));
+        assertThat(CacheDirectory.open(group)).isEmpty();
+
+        Path target = Files.createDirectory(tmp.resolve("elsewhere"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), target);
+        assertThat(CacheDirectory.open(link)).isEmpty();
+    }
+
+    @Test
+    void aTamperedStartupCacheIsNotUsedAndIsRecordedAgain() throws Exception {
+        Path dir = tmp.resolve("cache");
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        StartupCache cache = StartupCache.forCommand(dir, javaHome, command());
+        assertThat(cache).isNotNull();
+        StartupCache.Plan first = cache.plan();
+        assertThat(first.jvmArgs()).isEmpty();
+        Files.writeString(first.recording().temporary(), "an archive");
+        cache.recorded(first.recording(), 0);
+        assertThat(cache.plan().jvmArgs()).hasSize(1);
+
+        // another pool (a fresh start) finds it intact and uses it
+        String flag = StartupCache.forCommand(dir, javaHome, command()).plan().jvmArgs().get(0);
+        Path file = Path.of(flag.substring(flag.indexOf('=') + 1));
+        assertThat(file).hasContent("an archive");
+
+        Files.writeString(file, "tampered");
+        StartupCache.Plan again = StartupCache.forCommand(dir, javaHome, command()).plan();
+        assertThat(again.jvmArgs()).isEmpty();
+        assertThat(again.recording()).as("recorded again").isNotNull();
+        assertThat(file).doesNotExist();
+
+        // a link planted in place of the cache file is not followed
+        Path outside = Files.writeString(tmp.resolve("outside.jsa"), "x");
+        Files.createSymbolicLink(file, outside);
+        assertThat(StartupCache.forCommand(dir, javaHome, command()).plan().jvmArgs()).isEmpty();
+    }
+
+    @Test
+    void pruningRemovesTheOldestEntriesUntilUnderTheLimit() throws Exception {
+        Path dir = CacheDirectory.open(tmp.resolve("prune")).orElseThrow();
+        long now = System.currentTimeMillis();
+        Path oldest = entry(dir, "oldest.jsa", 400, now - 3_600_000);
+        Path old = Files.createDirectory(dir.resolve("extracted-old"));
+        Files.write(old.resolve("app.jar"), new byte[400]);
+        Files.setLastModifiedTime(old, FileTime.fromMillis(now - 1_800_000));
+        Path newer = entry(dir, "newer.jsa", 400, now - 600_000);
+        Path fresh = entry(dir, "fresh.jsa", 400, now);
+
+        CacheDirectory.prune(dir, 900);
+
+        assertThat(oldest).doesNotExist();
+        assertThat(old).doesNotExist();
+        assertThat(newer).exists();
+        assertThat(fresh).exists();
+    }
+
+    @Test
+    void workerCrashReportsGoToAPrivateDirectoryNotAFixedNameInTmp() throws Exception {
+        List<String> command = WorkerCommand.build(PoolConfig.builder().build(), 1, ErrorFiles.directory());
+        String errorFile = command.stream().filter(a -> a.startsWith("-XX:ErrorFile=")).findFirst().orElseThrow();
+        Path dir = Path.of(errorFile.substring("-XX:ErrorFile=".length())).getParent();
+        assertThat(dir).isNotEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
+        assertThat(dir.getFileName().toString()).startsWith("loky-worker-errors-").isNotEqualTo("loky-worker-errors-");
+        assertThat(CacheDirectory.problem(dir)).isEmpty();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+    }
+
+    private static Path entry(Path dir, String name, int size, long modified) throws Exception {
+        Path file = Files.write(dir.resolve(name), new byte[size]);
+        Files.setLastModifiedTime(file, FileTime.fromMillis(modified));
+        return file;
+    }
+
+    private static List<String> command() {
+        return List.of("java", "-cp", "/nonexistent/app.jar", "Main");
+    }
+}
