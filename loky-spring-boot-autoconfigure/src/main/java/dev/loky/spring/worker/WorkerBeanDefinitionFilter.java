@@ -39,6 +39,7 @@ final class WorkerBeanDefinitionFilter implements BeanFactoryPostProcessor {
         names.addAll(Arrays.asList(beanFactory.getBeanNamesForType(CommandLineRunner.class, true, false)));
         names.add(SCHEDULED_ANNOTATION_PROCESSOR);
         neutralizeDatabaseInitializers(beanFactory, registry);
+        makeEagerBeansLazy(beanFactory);
         for (String name : names) {
             String definitionName = name.startsWith("&") ? name.substring(1) : name;
             if (registry.containsBeanDefinition(definitionName)) {
@@ -72,6 +73,26 @@ final class WorkerBeanDefinitionFilter implements BeanFactoryPostProcessor {
                     registry.registerBeanDefinition(definitionName, inert);
                     logger.debug("Database initializer '" + definitionName + "' does not run in the loky worker context");
                 }
+            }
+        }
+    }
+
+    /**
+     * Lazy initialization (set by Spring Boot) leaves alone definitions that ask to be eager or that
+     * an exclude filter keeps eager (Spring Data repositories in their default bootstrap mode, the
+     * JPA entity manager factory): in a worker those would boot Hibernate and a connection pool
+     * whether or not a called bean needs them. Here every application-role definition is lazy; the worker then creates the {@code @ProcessAsync} beans and
+     * their dependency closure before it reports ready, and nothing else.
+     */
+    private static void makeEagerBeansLazy(ConfigurableListableBeanFactory beanFactory) {
+        for (String name : beanFactory.getBeanDefinitionNames()) {
+            org.springframework.beans.factory.config.BeanDefinition definition = beanFactory.getBeanDefinition(name);
+            if (definition instanceof org.springframework.beans.factory.support.AbstractBeanDefinition abstractDefinition
+                    && !Boolean.TRUE.equals(abstractDefinition.getLazyInit())
+                    && definition.getRole() != org.springframework.beans.factory.config.BeanDefinition.ROLE_INFRASTRUCTURE) {
+                definition.setLazyInit(true);
+                // background initialization (the JPA entity manager factory's) starts a bean even when it is lazy
+                abstractDefinition.setBackgroundInit(false);
             }
         }
     }
