@@ -1,20 +1,21 @@
 package dev.loky.spring.autoconfigure;
 
 /**
- * Tells whether the application context is being started by a test framework, the way Spring Boot
- * DevTools decides not to restart in tests: by the frames of the thread that starts it.
- * {@code loky.prestart} is not applied there, so a test context that never calls a worker never
- * spawns one; workers then start on the first call. Stateless.
+ * Tells whether the application context is being started by the Spring TestContext framework
+ * ({@code @SpringBootTest} and the other test slices), by the frames of the thread that starts it
+ * (as Spring Boot DevTools decides not to restart in tests). {@code loky.prestart} is not applied
+ * there, so a test context that never calls a worker never spawns one; workers then start on the
+ * first call. Contexts that a test builds itself ({@code ApplicationContextRunner},
+ * {@code SpringApplication.run}) are not affected. Stateless.
  */
 final class TestRuns {
 
-    private static final String[] TEST_FRAMEWORKS = {"org.junit.platform.", "org.junit.runners.", "org.junit.jupiter.",
-            "org.testng.", "org.springframework.test.context."};
+    private static final String[] TEST_FRAMEWORKS = {"org.springframework.test.context."};
 
     private TestRuns() {
     }
 
-    /** {@code true} if the calling thread runs inside JUnit, TestNG or the Spring TestContext framework. */
+    /** {@code true} if the calling thread runs inside the Spring TestContext framework. */
     static boolean isTestRun() {
         return isTestRun(Thread.currentThread().getStackTrace());
     }
