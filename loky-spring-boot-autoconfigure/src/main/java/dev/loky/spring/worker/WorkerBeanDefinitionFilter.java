@@ -78,24 +78,32 @@ final class WorkerBeanDefinitionFilter implements BeanFactoryPostProcessor {
     }
 
     /**
-     * Lazy initialization (set by Spring Boot) leaves alone definitions that ask to be eager or that
-     * an exclude filter keeps eager (Spring Data repositories in their default bootstrap mode, the
-     * JPA entity manager factory): in a worker those would boot Hibernate and a connection pool
-     * whether or not a called bean needs them. Here every application-role definition is lazy; the worker then creates the {@code @ProcessAsync} beans and
-     * their dependency closure before it reports ready, and nothing else.
+     * Lazy initialization (set by Spring Boot) leaves alone definitions that ask to be eager.
+     * Spring Data marks its repositories eager in the default bootstrap mode, and background
+     * initialization (the JPA entity manager factory's) starts a bean even when it is lazy: in a
+     * worker those would boot Hibernate and a connection pool whether or not a called bean needs
+     * them. Here repositories become lazy and nothing starts in the background; the worker then
+     * creates the {@code @ProcessAsync} beans and their dependency closure before it reports
+     * ready. An application's own {@code @Lazy(false)} is kept.
      */
     private static void makeEagerBeansLazy(ConfigurableListableBeanFactory beanFactory) {
+        Class<?> repositoryFactory = ClassUtils.isPresent(REPOSITORY_FACTORY, beanFactory.getBeanClassLoader())
+                ? ClassUtils.resolveClassName(REPOSITORY_FACTORY, beanFactory.getBeanClassLoader()) : null;
         for (String name : beanFactory.getBeanDefinitionNames()) {
             org.springframework.beans.factory.config.BeanDefinition definition = beanFactory.getBeanDefinition(name);
-            if (definition instanceof org.springframework.beans.factory.support.AbstractBeanDefinition abstractDefinition
-                    && !Boolean.TRUE.equals(abstractDefinition.getLazyInit())
-                    && definition.getRole() != org.springframework.beans.factory.config.BeanDefinition.ROLE_INFRASTRUCTURE) {
+            if (!(definition instanceof org.springframework.beans.factory.support.AbstractBeanDefinition abstractDefinition)) {
+                continue;
+            }
+            abstractDefinition.setBackgroundInit(false);
+            if (repositoryFactory != null && definition.getBeanClassName() != null
+                    && ClassUtils.isPresent(definition.getBeanClassName(), beanFactory.getBeanClassLoader())
+                    && repositoryFactory.isAssignableFrom(ClassUtils.resolveClassName(definition.getBeanClassName(), beanFactory.getBeanClassLoader()))) {
                 definition.setLazyInit(true);
-                // background initialization (the JPA entity manager factory's) starts a bean even when it is lazy
-                abstractDefinition.setBackgroundInit(false);
             }
         }
     }
+
+    private static final String REPOSITORY_FACTORY = "org.springframework.data.repository.core.support.RepositoryFactoryBeanSupport";
 
     /** Stands in for a database initializer in a worker: it does nothing. */
     static final class SkippedInWorker {
