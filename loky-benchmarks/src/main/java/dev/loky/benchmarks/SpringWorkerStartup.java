@@ -43,8 +43,10 @@ public final class SpringWorkerStartup {
         Path cacheDir = Files.createTempDirectory("loky-bench-cache");
         SpringApplication app = new SpringApplication(application);
         app.setWebApplicationType(WebApplicationType.NONE);
-        app.setDefaultProperties(Map.of("loky.max-workers", "1", "loky.worker.startup-cache", cache,
-                "loky.worker.cache-dir", cacheDir.toString(), "loky.worker.startup-timeout", "300s", "loky.prestart", "false"));
+        // system properties: above the application's own files, which may set these too
+        Map.of("loky.max-workers", "1", "loky.worker.startup-cache", cache, "loky.worker.cache-dir", cacheDir.toString(),
+                "loky.worker.startup-timeout", "300s", "loky.prestart", "false", "spring.devtools.restart.enabled", "false")
+                .forEach(System::setProperty);
         long appStart = System.nanoTime();
         try (ConfigurableApplicationContext context = app.run()) {
             long appMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - appStart);

@@ -1,4 +1,4 @@
-package dev.loky.spring.it;
+package dev.loky.spring.itprestart;
 
 import dev.loky.ProcessExecutor;
 
@@ -22,7 +22,7 @@ class PrestartInTestsTests {
     ProcessExecutor executor;
 
     @Autowired
-    WorkService service;
+    PrestartApplication.PidService service;
 
     @Test
     void prestartWaitsForTheFirstCallInATestContext() {
