@@ -66,12 +66,20 @@ public final class LokyAutoConfiguration {
             return factory.createExecutor(listeners.orderedStream().toList(), customizers.orderedStream().toList());
         }
 
-        /** {@code loky.prestart}: starts every worker once the application is ready, not while it starts. */
+        /**
+         * {@code loky.prestart}: starts every worker once the application is ready, not while it
+         * starts; not under a test framework.
+         */
         @Bean
         @ConditionalOnBooleanProperty(name = "loky.prestart")
         @ConditionalOnBean(ProcessExecutor.class)
         ApplicationListener<ApplicationReadyEvent> lokyPrestart(ObjectProvider<ProcessExecutor> executor) {
-            return event -> executor.ifAvailable(ProcessExecutor::prestart);
+            // in a test context, workers start on first use: a test that never calls one never spawns one
+            return event -> {
+                if (!TestRuns.isTestRun()) {
+                    executor.ifAvailable(ProcessExecutor::prestart);
+                }
+            };
         }
 
         /** Closes the pool created above (not one the application defines itself). */

@@ -64,7 +64,8 @@ final class InMemoryDatabaseWarning implements ApplicationListener<ApplicationRe
         }
     }
 
-    private static boolean hasProcessAsyncMethods(Class<?> type) {
+    /** {@code true} for an application class with at least one {@code @ProcessAsync} method. */
+    static boolean hasProcessAsyncMethods(Class<?> type) {
         if (type.getName().startsWith("org.springframework.")) {
             return false;
         }

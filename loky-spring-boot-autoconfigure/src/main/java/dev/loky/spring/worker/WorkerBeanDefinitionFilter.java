@@ -39,6 +39,7 @@ final class WorkerBeanDefinitionFilter implements BeanFactoryPostProcessor {
         names.addAll(Arrays.asList(beanFactory.getBeanNamesForType(CommandLineRunner.class, true, false)));
         names.add(SCHEDULED_ANNOTATION_PROCESSOR);
         neutralizeDatabaseInitializers(beanFactory, registry);
+        makeEagerBeansLazy(beanFactory);
         for (String name : names) {
             String definitionName = name.startsWith("&") ? name.substring(1) : name;
             if (registry.containsBeanDefinition(definitionName)) {
@@ -75,6 +76,34 @@ final class WorkerBeanDefinitionFilter implements BeanFactoryPostProcessor {
             }
         }
     }
+
+    /**
+     * Lazy initialization (set by Spring Boot) leaves alone definitions that ask to be eager.
+     * Spring Data marks its repositories eager in the default bootstrap mode, and background
+     * initialization (the JPA entity manager factory's) starts a bean even when it is lazy: in a
+     * worker those would boot Hibernate and a connection pool whether or not a called bean needs
+     * them. Here repositories become lazy and nothing starts in the background; the worker then
+     * creates the {@code @ProcessAsync} beans and their dependency closure before it reports
+     * ready. An application's own {@code @Lazy(false)} is kept.
+     */
+    private static void makeEagerBeansLazy(ConfigurableListableBeanFactory beanFactory) {
+        Class<?> repositoryFactory = ClassUtils.isPresent(REPOSITORY_FACTORY, beanFactory.getBeanClassLoader())
+                ? ClassUtils.resolveClassName(REPOSITORY_FACTORY, beanFactory.getBeanClassLoader()) : null;
+        for (String name : beanFactory.getBeanDefinitionNames()) {
+            org.springframework.beans.factory.config.BeanDefinition definition = beanFactory.getBeanDefinition(name);
+            if (!(definition instanceof org.springframework.beans.factory.support.AbstractBeanDefinition abstractDefinition)) {
+                continue;
+            }
+            abstractDefinition.setBackgroundInit(false);
+            if (repositoryFactory != null && definition.getBeanClassName() != null
+                    && ClassUtils.isPresent(definition.getBeanClassName(), beanFactory.getBeanClassLoader())
+                    && repositoryFactory.isAssignableFrom(ClassUtils.resolveClassName(definition.getBeanClassName(), beanFactory.getBeanClassLoader()))) {
+                definition.setLazyInit(true);
+            }
+        }
+    }
+
+    private static final String REPOSITORY_FACTORY = "org.springframework.data.repository.core.support.RepositoryFactoryBeanSupport";
 
     /** Stands in for a database initializer in a worker: it does nothing. */
     static final class SkippedInWorker {

@@ -146,6 +146,7 @@ public final class WorkerContextInitializer implements RemoteRunnable {
         application.addInitializers(context -> context.addBeanFactoryPostProcessor(new WorkerBeanDefinitionFilter()));
         application.addListeners(new KeepWorkerSourceFirst());
         ConfigurableApplicationContext context = application.run(arguments);
+        createProcessAsyncBeans(context);
 
         JsonMapper mapper = JsonMappers.forCalls(JsonMappers.of(context),
                 JsonMappers.verifyRoundTrip(context.getEnvironment().getProperty(JsonMappers.VERIFY_ROUND_TRIP_PROPERTY)));
@@ -169,6 +170,28 @@ public final class WorkerContextInitializer implements RemoteRunnable {
         @Override
         public int getOrder() {
             return Ordered.LOWEST_PRECEDENCE;
+        }
+    }
+
+    /**
+     * Creates, before the worker reports ready, the beans that calls can reach: those with
+     * {@code @ProcessAsync} methods and (through injection) their dependency closure. Everything
+     * else stays uncreated in the lazy context. A bean that cannot be created here is left for the
+     * call to report.
+     */
+    static void createProcessAsyncBeans(ConfigurableApplicationContext context) {
+        org.springframework.beans.factory.config.ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
+        for (String name : beanFactory.getBeanDefinitionNames()) {
+            Class<?> type = beanFactory.getType(name, false);
+            if (type != null && !beanFactory.getBeanDefinition(name).isAbstract()
+                    && InMemoryDatabaseWarning.hasProcessAsyncMethods(ClassUtils.getUserClass(type))) {
+                try {
+                    beanFactory.getBean(name);
+                } catch (RuntimeException ex) {
+                    org.apache.commons.logging.LogFactory.getLog(WorkerContextInitializer.class)
+                            .debug("@ProcessAsync bean '" + name + "' could not be created ahead of its first call", ex);
+                }
+            }
         }
     }
 

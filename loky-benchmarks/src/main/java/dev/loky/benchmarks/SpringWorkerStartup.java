@@ -1,0 +1,93 @@
+package dev.loky.benchmarks;
+
+import dev.loky.PoolSnapshot;
+import dev.loky.ProcessExecutor;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Spring worker start-up and memory, on any application: starts the application given as the
+ * first argument (web type NONE, one worker, loky's defaults otherwise), then measures
+ * <ul>
+ *   <li>first worker: from the first call to its answer (a cold worker boots the slim context);</li>
+ *   <li>replacement: the worker is killed with SIGKILL, and the next call's time to answer is the
+ *       time a replacement worker takes to get ready (plus one round trip);</li>
+ *   <li>idle RSS: VmRSS of the worker after it served a call and sat idle for 3 s.</li>
+ * </ul>
+ * Run it on the application's classpath plus the benchmark jar, with the JDK to measure, e.g.
+ * {@code java -cp "$APP_CP:loky-benchmarks/target/benchmarks.jar" dev.loky.benchmarks.SpringWorkerStartup
+ * com.example.MyApplication 5 auto}. Arguments: application class, rounds (default 5),
+ * {@code loky.worker.startup-cache} ({@code auto} or {@code off}; with {@code auto} the cache is
+ * recorded in a private directory during the first rounds and used afterwards).
+ */
+public final class SpringWorkerStartup {
+
+    private SpringWorkerStartup() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Class<?> application = Class.forName(args[0]);
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        String cache = args.length > 2 ? args[2] : "auto";
+        Path cacheDir = Files.createTempDirectory("loky-bench-cache");
+        SpringApplication app = new SpringApplication(application);
+        app.setWebApplicationType(WebApplicationType.NONE);
+        // system properties: above the application's own files, which may set these too
+        Map.of("loky.max-workers", "1", "loky.worker.startup-cache", cache, "loky.worker.cache-dir", cacheDir.toString(),
+                "loky.worker.startup-timeout", "300s", "loky.prestart", "false", "spring.devtools.restart.enabled", "false")
+                .forEach(System::setProperty);
+        long appStart = System.nanoTime();
+        try (ConfigurableApplicationContext context = app.run()) {
+            long appMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - appStart);
+            ProcessExecutor executor = context.getBean(ProcessExecutor.class);
+            long first = timeToAnswer(executor);
+            List<Long> replacements = new ArrayList<>();
+            List<Long> rss = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                long pid = executor.submit(() -> ProcessHandle.current().pid()).get(300, TimeUnit.SECONDS);
+                Thread.sleep(3000); // idle on purpose: memory of a worker that sits idle, not a wait for a condition
+                rss.add(Jvm.rssBytes(pid) / (1024 * 1024));
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                awaitGone(executor, pid);
+                replacements.add(timeToAnswer(executor));
+            }
+            System.out.printf("java %s; application %s; startup-cache %s%n", Jvm.describe(), application.getSimpleName(), cache);
+            System.out.printf("application started in %d ms (with the starter)%n", appMillis);
+            System.out.printf("first worker: %d ms to the first answer%n", first);
+            System.out.printf("replacement worker (SIGKILL, then next call): %s ms, median %d ms%n", replacements, median(replacements));
+            System.out.printf("idle worker VmRSS: %s MiB, median %d MiB%n", rss, median(rss));
+            PoolSnapshot snapshot = executor.snapshot();
+            System.out.printf("workers now: %d%n", snapshot.workers().size());
+        }
+    }
+
+    private static long timeToAnswer(ProcessExecutor executor) throws Exception {
+        long start = System.nanoTime();
+        executor.submit(() -> 1).get(300, TimeUnit.SECONDS);
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    private static void awaitGone(ProcessExecutor executor, long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && executor.snapshot().workers().stream().anyMatch(w -> w.pid() == pid)) {
+            Thread.sleep(10);
+        }
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.isEmpty() ? -1 : sorted.get(sorted.size() / 2);
+    }
+}
