@@ -72,7 +72,7 @@ public class LokyHealthIndicator implements HealthIndicator {
         details.put("startMethod", snapshot.startMethod().name().toLowerCase(java.util.Locale.ROOT));
         details.put("maxWorkers", snapshot.maxWorkers());
         details.put("workers", snapshot.liveWorkers());
-        details.put("starting", snapshot.workers().stream().filter(w -> w.state().equals("STARTING")).count());
+        details.put("starting", snapshot.workers().stream().filter(w -> w.state() == PoolSnapshot.WorkerState.STARTING).count());
         details.put("busy", snapshot.busyWorkers());
         details.put("queued", snapshot.queued());
         details.put("crashes", counters.crashes());
