@@ -1,5 +1,7 @@
 package dev.loky.sample;
 
+import dev.loky.ProcessExecutor;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
@@ -47,6 +49,9 @@ class DashboardBrowserTest {
     @LocalServerPort
     int port;
 
+    @Autowired
+    ProcessExecutor executor;
+
     private WebDriver driver;
 
     private static String browser;
@@ -88,6 +93,8 @@ class DashboardBrowserTest {
     @Test
     void showsWorkersAndACrashAndItsReplacement() throws Exception {
         SampleHttp http = new SampleHttp(port);
+        // loky.prestart is not applied in a test context (workers start on first use there): ask for both
+        executor.prestart();
         driver.get("http://localhost:" + port + "/actuator/lokydashboard");
         assertThat(driver.getTitle()).isEqualTo("loky pool");
 
