@@ -111,7 +111,7 @@ final class StartupCache {
                 // written last: a cache without its checksum (or with a wrong one) is never used
                 Path checksum = checksumFile();
                 Path temporary = checksum.resolveSibling(checksum.getFileName() + "." + UUID.randomUUID() + ".tmp");
-                Files.writeString(temporary, sha256(cacheFile));
+                Files.writeString(temporary, CacheDirectory.sha256(cacheFile));
                 Files.move(temporary, checksum, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 verified.set(true);
                 log.info("loky worker startup cache written: {}", cacheFile);
@@ -140,7 +140,7 @@ final class StartupCache {
         }
         Path checksum = checksumFile();
         try {
-            if (CacheDirectory.isPlainFile(checksum) && Files.readString(checksum).strip().equals(sha256(cacheFile))) {
+            if (CacheDirectory.isPlainFile(checksum) && Files.readString(checksum).strip().equals(CacheDirectory.sha256(cacheFile))) {
                 verified.set(true);
                 return true;
             }
@@ -151,19 +151,6 @@ final class StartupCache {
         CacheDirectory.delete(cacheFile);
         CacheDirectory.delete(checksum);
         return false;
-    }
-
-    static String sha256(Path file) throws IOException {
-        try (java.io.InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String hash(String text) {

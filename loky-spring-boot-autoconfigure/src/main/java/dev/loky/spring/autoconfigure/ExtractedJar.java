@@ -7,7 +7,6 @@ import org.apache.commons.logging.LogFactory;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -165,24 +164,11 @@ final class ExtractedJar {
                     throw new IOException("it contains the symbolic link " + path);
                 }
                 if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) && !path.equals(layout.resolve(MANIFEST))) {
-                    hashes.put(layout.relativize(path).toString().replace(File.separatorChar, '/'), sha256(path));
+                    hashes.put(layout.relativize(path).toString().replace(File.separatorChar, '/'), CacheDirectory.sha256(path));
                 }
             }
         }
         return hashes;
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The one jar at the top of an extracted layout (its libraries are under {@code lib/}). */
