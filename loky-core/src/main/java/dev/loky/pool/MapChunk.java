@@ -22,12 +22,20 @@ final class MapChunk<T, R> implements RemoteCallable<MapChunk.Result> {
     private final PackedValues items;
     private final boolean failFast;
     private final transient int size;
+    /** Index in the map's input of its first item (in the parent, for messages). */
+    private final transient long start;
 
-    MapChunk(RemoteFunction<T, R> function, Object[] items, boolean failFast) {
+    MapChunk(RemoteFunction<T, R> function, Object[] items, boolean failFast, long start) {
         this.function = function;
         this.items = PackedValues.pack(items);
         this.failFast = failFast;
         this.size = items.length;
+        this.start = start;
+    }
+
+    /** What a message calls it: {@code map item 13}, or {@code map items 0-63}. */
+    String describe() {
+        return size == 1 ? "map item " + start : "map items " + start + "-" + (start + size - 1);
     }
 
     @Override

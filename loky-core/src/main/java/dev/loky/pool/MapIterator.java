@@ -184,7 +184,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
     }
 
     private Piece submit(long start, Object[] items) {
-        MapChunk<T, R> chunk = new MapChunk<>(function, items, options.failFast());
+        MapChunk<T, R> chunk = new MapChunk<>(function, items, options.failFast(), start);
         Piece piece = new Piece(start, items, executor.submit(chunk, options.taskTimeout()));
         piece.future.whenComplete((result, error) -> {
             if (!ordered) {

@@ -146,7 +146,7 @@ final class Outcomes {
     /** A short description of a task for messages: its own {@code toString}, or where its lambda was written. */
     static String describe(Object task) {
         if (task instanceof MapChunk<?, ?> chunk) {
-            return "map chunk of " + chunk.size() + " items";
+            return chunk.describe();
         }
         Class<?> type = task.getClass();
         try {
