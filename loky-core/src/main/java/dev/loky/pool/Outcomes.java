@@ -8,6 +8,7 @@ import dev.loky.TaskTimeoutException;
 import dev.loky.TerminatedWorkerException;
 import dev.loky.WorkerStartupException;
 import dev.loky.protocol.FrameType;
+import dev.loky.protocol.StreamedValues;
 import dev.loky.protocol.TaskReply;
 import dev.loky.protocol.ThrowableDescription;
 import dev.loky.serialization.JavaTaskSerializer;
@@ -34,9 +35,24 @@ final class Outcomes {
     }
 
     /** Completes a task from its worker's reply frame. */
-    void complete(PoolTask<?> task, FrameType type, TaskReply reply, WorkerChannel w) {
+    void complete(PoolTask<?> task, FrameType type, TaskReply reply, WorkerChannel w, StreamedValues.Value streamed) {
+        Throwable sendFailure = task.sendFailure;
+        if (type == FrameType.SERIALIZATION_ERROR && sendFailure != null) {
+            // the task was streamed and its serialization failed midway: the worker dropped it
+            Object body = task.streamed;
+            fail(task, new TaskSerializationException(TaskSerializationException.Side.ARGUMENT_IN_PARENT,
+                    body == null ? task.description + ": task could not be serialized in the parent: " + sendFailure
+                            : CapturedValues.describeFailure(body, task.description, sendFailure), sendFailure));
+            return;
+        }
         switch (type) {
-            case RESULT -> completeWithValue(task, reply);
+            case RESULT -> {
+                if (reply.streamed()) {
+                    completeWithStreamed(task, streamed);
+                } else {
+                    completeWithValue(task, reply);
+                }
+            }
             case TASK_ERROR -> fail(task, OutOfMemory.wrap(rebuildException(reply, w.pid()), w, task));
             case SERIALIZATION_ERROR -> {
                 TaskSerializationException.Side side = TaskSerializationException.Side.values()[reply.side()];
@@ -59,6 +75,7 @@ final class Outcomes {
 
     void fail(PoolTask<?> task, Throwable error) {
         task.payload = null;
+        task.streamed = null;
         counters.finish(task, null, error);
     }
 
@@ -72,7 +89,26 @@ final class Outcomes {
             return;
         }
         task.payload = null;
+        task.streamed = null;
         counters.finish(task, value, null);
+    }
+
+    /** A result that came as chunks, already read by the channel's reader; {@code null} if none came. */
+    private void completeWithStreamed(PoolTask<?> task, StreamedValues.Value streamed) {
+        Throwable failure = streamed == null ? new java.io.IOException("its chunks did not come before the reply")
+                : streamed.failure();
+        if (failure != null) {
+            fail(task, serializationFailure(task, TaskSerializationException.Side.RESULT_IN_PARENT, failure,
+                    "The result's class must be on the caller's classpath and readable there."));
+            return;
+        }
+        task.payload = null;
+        task.streamed = null;
+        counters.finish(task, streamed.value(), null);
+    }
+
+    ClassLoader loader() {
+        return loader;
     }
 
     static TaskSerializationException serializationFailure(PoolTask<?> task, TaskSerializationException.Side side,

@@ -5,7 +5,9 @@ import dev.loky.LokyException;
 import dev.loky.TerminatedWorkerException;
 import dev.loky.memory.LeakDetector;
 import dev.loky.protocol.Frame;
+import dev.loky.protocol.FrameReader;
 import dev.loky.protocol.FrameType;
+import dev.loky.protocol.StreamedValues;
 import dev.loky.protocol.TaskReply;
 import dev.loky.worker.WorkerMain;
 import org.slf4j.Logger;
@@ -87,7 +89,11 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
     public void send(WorkerSlot w, PoolTask<?> task) {
         WorkerChannel channel = w.channel;
         task.workerPid = channel.pid();
-        channel.enqueue(FrameType.TASK, task.id, task.payload);
+        if (task.streamed != null) {
+            channel.enqueueStreamed(task, config.serializer());
+        } else {
+            channel.enqueue(FrameType.TASK, task.id, task.payload);
+        }
         after.add(channel::flush);
     }
 
@@ -227,13 +233,20 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
             channel.kill();
             return;
         }
+        StreamedValues.Value streamed = channel.streamedReply;
+        channel.streamedReply = null;
         channel.heapUsedBytes = reply.heapUsedBytes();
         String leak = channel.leak == null ? null : channel.leak.afterTask(reply.heapCommittedBytes(), reply.liveHeapBytes(), reply.residentBytes());
         boolean outOfMemory = outcomes.isOutOfMemory(frame.type(), reply);
         PoolTask<?> task = pool.lockedGet(() -> pool.scheduler().onReply(w, frame.id(), leak, outOfMemory));
         if (task != null && !task.isDone()) {
-            outcomes.complete(task, frame.type(), reply, channel);
+            outcomes.complete(task, frame.type(), reply, channel, streamed);
         }
+    }
+
+    @Override
+    public StreamedValues.Value readValue(FrameReader reader, Frame first) throws IOException {
+        return StreamedValues.read(reader, first, config.serializer(), outcomes.loader());
     }
 
     @Override

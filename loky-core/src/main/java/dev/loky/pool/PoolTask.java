@@ -21,6 +21,13 @@ final class PoolTask<T> extends CompletableFuture<T> {
     final long id;
     /** The serialized task until it is sent; then {@code null}. Written by the sending thread only. */
     byte[] payload;
+    /**
+     * A task too big for one frame ({@link dev.loky.protocol.StreamedValues}): the task itself, serialized
+     * straight to the worker's channel when it is sent (again if it must run elsewhere); else {@code null}.
+     */
+    volatile Object streamed;
+    /** Why the streamed task could not be serialized while it was being sent; its worker's reply fails it with this. */
+    volatile Throwable sendFailure;
     final Duration timeout;
     final String description;
     final long submittedNanos = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.loky.pool;
 
 import dev.loky.PoolConfig;
+import dev.loky.protocol.StreamedValues;
 import dev.loky.PoolSnapshot;
 import dev.loky.RemoteCallable;
 import dev.loky.StartMethod;
@@ -104,7 +105,8 @@ final class ProcessPool extends AbstractProcessExecutor {
         String description = Outcomes.describe(task);
         byte[] payload;
         try {
-            payload = config.serializer().serialize(task);
+            // a big task (a 50 MB captured array) is not copied here: it is serialized straight to the pipe when sent
+            payload = StreamedValues.serializeSmall(task, config.serializer(), StreamedValues.CHUNK_BYTES);
         } catch (Throwable e) {
             PoolTask<T> failedTask = new PoolTask<>(id, null, effectiveTimeout, description, t -> { });
             outcomes.fail(failedTask, new TaskSerializationException(TaskSerializationException.Side.ARGUMENT_IN_PARENT,
@@ -112,6 +114,9 @@ final class ProcessPool extends AbstractProcessExecutor {
             return failedTask;
         }
         PoolTask<T> poolTask = new PoolTask<>(id, payload, effectiveTimeout, description, this::onCancel);
+        if (payload == null) {
+            poolTask.streamed = task;
+        }
         if (!lockedGet(() -> scheduler.submit(poolTask))) {
             throw rejection();
         }

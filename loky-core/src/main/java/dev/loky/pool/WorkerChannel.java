@@ -5,6 +5,8 @@ import dev.loky.protocol.Frame;
 import dev.loky.protocol.FrameReader;
 import dev.loky.protocol.FrameType;
 import dev.loky.protocol.FrameWriter;
+import dev.loky.protocol.StreamedValues;
+import dev.loky.serialization.TaskSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,9 @@ final class WorkerChannel {
         void onFrame(WorkerSlot w, Frame frame);
 
         void onExit(WorkerSlot w, int exitCode);
+
+        /** Reads a streamed value (a big result) whose first frame is {@code first}, straight from the channel. */
+        StreamedValues.Value readValue(FrameReader reader, Frame first) throws IOException;
     }
 
     final WorkerSlot slot;
@@ -49,7 +54,11 @@ final class WorkerChannel {
 
     private volatile Process process;
     private volatile FrameWriter writer;
-    private final ConcurrentLinkedQueue<Frame> outbox = new ConcurrentLinkedQueue<>();
+    /** {@link Frame}s, and {@link PoolTask}s to stream ({@link #enqueueStreamed}). */
+    private final ConcurrentLinkedQueue<Object> outbox = new ConcurrentLinkedQueue<>();
+    private volatile TaskSerializer serializer;
+    /** The streamed value that came ahead of the reply being read; reader thread only. */
+    StreamedValues.Value streamedReply;
     private volatile boolean killRequested;
     private volatile long pid = -1;
     volatile long heapUsedBytes = -1;
@@ -104,6 +113,23 @@ final class WorkerChannel {
         outbox.add(new Frame(type, id, payload));
     }
 
+    /** Queues a big task, to be serialized straight into chunk frames when the outbox is written. */
+    void enqueueStreamed(PoolTask<?> task, TaskSerializer serializer) {
+        this.serializer = serializer;
+        outbox.add(task);
+    }
+
+    /** Writes a big task as chunks (the worker replies to a failed one, which fails it with its {@code sendFailure}). */
+    private void writeStreamed(FrameWriter w, PoolTask<?> task) throws IOException {
+        Object body = task.streamed;
+        StreamedValues.Written written = StreamedValues.write(w, task.id, body, serializer);
+        if (written.small() != null) {
+            w.append(FrameType.TASK, task.id, written.small());
+        } else if (written.failure() != null) {
+            task.sendFailure = written.failure();
+        }
+    }
+
     /**
      * Writes every queued frame, in order, and flushes once: frames queued together (tasks sent
      * ahead) leave in one write. Called without the pool's lock by whichever thread queued frames;
@@ -116,10 +142,14 @@ final class WorkerChannel {
             return; // not launched yet: the launcher flushes once the channel exists
         }
         synchronized (w) {
-            Frame frame;
+            Object item;
             try {
-                while ((frame = outbox.poll()) != null) {
-                    w.append(frame.type(), frame.id(), frame.payload());
+                while ((item = outbox.poll()) != null) {
+                    if (item instanceof Frame frame) {
+                        w.append(frame.type(), frame.id(), frame.payload());
+                    } else {
+                        writeStreamed(w, (PoolTask<?>) item);
+                    }
                 }
                 w.flush();
             } catch (IOException e) {
@@ -150,7 +180,13 @@ final class WorkerChannel {
         });
         try {
             while (true) {
-                events.onFrame(slot, reader.read());
+                Frame frame = reader.read();
+                if (frame.type().isChunk()) {
+                    // a big result, read here straight into the deserializer; its reply frame follows
+                    streamedReply = events.readValue(reader, frame);
+                } else {
+                    events.onFrame(slot, frame);
+                }
             }
         } catch (EOFException e) {
             // the worker closed its end: it is exiting

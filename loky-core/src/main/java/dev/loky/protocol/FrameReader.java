@@ -20,6 +20,11 @@ public final class FrameReader {
     private final Consumer<String> strayOutput;
     private final byte[] header = new byte[FrameCodec.HEADER_BYTES];
     private final ByteArrayOutputStream stray = new ByteArrayOutputStream();
+    /** The last header's type and id ({@link #nextHeader()}). */
+    FrameType headerType;
+    long headerId;
+    /** Bytes of the current {@link FrameType#CHUNK}'s data not yet read. */
+    int chunkRemaining;
 
     /**
      * @param in the channel
@@ -37,6 +42,50 @@ public final class FrameReader {
      * @throws IOException when it fails, or a frame's length is impossible
      */
     public Frame read() throws IOException {
+        skipChunkData();
+        int length = nextHeader();
+        if (headerType.isChunk()) {
+            // A streamed value's data is left in the channel for StreamedValues to read in place.
+            chunkRemaining = length;
+            return Frame.of(headerType, headerId);
+        }
+        byte[] payload = new byte[length];
+        readFully(payload, 0, length);
+        return new Frame(headerType, headerId, payload);
+    }
+
+    /**
+     * Reads up to {@code len} bytes of the current chunk's data straight into {@code b}; the caller
+     * checked that some remain ({@link #chunkRemaining}).
+     */
+    int readChunkData(byte[] b, int off, int len) throws IOException {
+        int n = in.read(b, off, Math.min(len, chunkRemaining));
+        if (n < 0) {
+            throw new EOFException("channel closed inside a frame");
+        }
+        chunkRemaining -= n;
+        return n;
+    }
+
+    /** Skips what is left of the current chunk's data (a streamed value nobody read to its end). */
+    void skipChunkData() throws IOException {
+        while (chunkRemaining > 0) {
+            long n = in.skip(chunkRemaining);
+            if (n <= 0) {
+                if (in.read() < 0) {
+                    throw new EOFException("channel closed inside a frame");
+                }
+                n = 1;
+            }
+            chunkRemaining -= (int) n;
+        }
+    }
+
+    /**
+     * Reads the next valid header (skipping stray output), sets {@link #headerType} and
+     * {@link #headerId}, and returns the payload's length; the payload itself is not read.
+     */
+    int nextHeader() throws IOException {
         int filled = 0;
         while (true) {
             // Slide until the first 4 bytes are the magic.
@@ -68,9 +117,9 @@ public final class FrameReader {
             if (type == null || length < 0 || length > FrameCodec.MAX_PAYLOAD) {
                 throw new IOException("corrupt frame header: type " + header[4] + ", length " + length);
             }
-            byte[] payload = new byte[length];
-            readFully(payload, 0, length);
-            return new Frame(type, id, payload);
+            headerType = type;
+            headerId = id;
+            return length;
         }
     }
 

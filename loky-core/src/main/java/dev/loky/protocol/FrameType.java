@@ -19,7 +19,21 @@ public enum FrameType {
     /** parent → worker: interrupt the task with this id if it is running, drop it if queued. */
     CANCEL,
     /** parent → worker: exit after the current task. */
-    SHUTDOWN;
+    SHUTDOWN,
+    /**
+     * either way: a piece of a big value (a task, or a task's result) written straight to the channel
+     * while it is serialized; the id is its task's; see {@link StreamedValues}.
+     */
+    CHUNK,
+    /** either way: the value whose {@link #CHUNK}s came before is complete; no payload. */
+    CHUNK_END,
+    /** either way: the sender failed to serialize the value midway; drop its chunks; no payload. */
+    CHUNK_ABORT;
+
+    /** {@code true} for the frames of a streamed value ({@link StreamedValues}). */
+    public boolean isChunk() {
+        return this == CHUNK || this == CHUNK_END || this == CHUNK_ABORT;
+    }
 
     private static final FrameType[] VALUES = values();
 

@@ -11,6 +11,8 @@ public final class FrameWriter {
 
     private final OutputStream out;
     private final byte[] header = new byte[FrameCodec.HEADER_BYTES];
+    /** See {@link #chunkBuffer()}; guarded by this writer's lock. */
+    private byte[] chunkBuffer;
 
     public FrameWriter(OutputStream out) {
         this.out = out;
@@ -40,6 +42,26 @@ public final class FrameWriter {
                 out.write(payload);
             }
         }
+    }
+
+    /**
+     * Writes a {@link FrameType#CHUNK}-family frame from a part of {@code data}, without copying it;
+     * the caller holds this writer's lock for the whole streamed value ({@link StreamedValues}).
+     */
+    void appendChunk(FrameType type, long id, byte[] data, int length) throws IOException {
+        FrameCodec.writeHeader(header, type, id, length);
+        out.write(header);
+        if (length > 0) {
+            out.write(data, 0, length);
+        }
+    }
+
+    /** The buffer streamed values are cut into chunks with; one per writer, used under its lock. */
+    byte[] chunkBuffer() {
+        if (chunkBuffer == null) {
+            chunkBuffer = new byte[StreamedValues.CHUNK_BYTES];
+        }
+        return chunkBuffer;
     }
 
     public void flush() throws IOException {

@@ -25,6 +25,17 @@ import java.io.UncheckedIOException;
  */
 public record TaskReply(long heapUsedBytes, long heapCommittedBytes, long liveHeapBytes, long residentBytes, int side, byte[] value, byte[] description) {
 
+    /**
+     * The {@link #value()} of a reply whose value went ahead as {@link StreamedValues streamed}
+     * chunks (compared by identity; on the wire a length of -1).
+     */
+    public static final byte[] STREAMED = new byte[0];
+
+    /** {@code true} when the value came ahead of this reply as chunks. */
+    public boolean streamed() {
+        return value == STREAMED;
+    }
+
     public byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(48 + value.length + description.length);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -33,7 +44,7 @@ public record TaskReply(long heapUsedBytes, long heapCommittedBytes, long liveHe
             out.writeLong(liveHeapBytes);
             out.writeLong(residentBytes);
             out.writeByte(side);
-            out.writeInt(value.length);
+            out.writeInt(value == STREAMED ? -1 : value.length);
             out.write(value);
             out.writeInt(description.length);
             out.write(description);
@@ -50,7 +61,8 @@ public record TaskReply(long heapUsedBytes, long heapCommittedBytes, long liveHe
             long live = in.readLong();
             long resident = in.readLong();
             int side = in.readByte();
-            byte[] value = new byte[in.readInt()];
+            int valueLength = in.readInt();
+            byte[] value = valueLength == -1 ? STREAMED : new byte[valueLength];
             in.readFully(value);
             byte[] description = new byte[in.readInt()];
             in.readFully(description);

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.io.OutputStream;
 
 /**
  * The default serializer: Java serialization, read through {@link DeserializationFilter}, with
@@ -37,6 +38,22 @@ public final class JavaTaskSerializer implements TaskSerializer {
             in.setObjectInputFilter(DeserializationFilter.INSTANCE);
             return in.readObject();
         }
+    }
+
+    /** Streams the value; the stream is flushed, not closed. */
+    @Override
+    public void serialize(Object value, OutputStream out) throws IOException {
+        ObjectOutputStream objects = new ObjectOutputStream(out);
+        objects.writeObject(value);
+        objects.flush();
+    }
+
+    /** Reads one value in place from {@code in}, through the same filter as {@link #deserialize(byte[], ClassLoader)}. */
+    @Override
+    public Object deserialize(InputStream in, ClassLoader loader) throws IOException, ClassNotFoundException {
+        ObjectInputStream objects = new LoaderObjectInputStream(in, loader);
+        objects.setObjectInputFilter(DeserializationFilter.INSTANCE);
+        return objects.readObject();
     }
 
     @Override

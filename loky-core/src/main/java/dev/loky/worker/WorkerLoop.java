@@ -6,6 +6,7 @@ import dev.loky.protocol.Frame;
 import dev.loky.protocol.FrameReader;
 import dev.loky.protocol.FrameType;
 import dev.loky.protocol.FrameWriter;
+import dev.loky.protocol.StreamedValues;
 import dev.loky.protocol.TaskReply;
 import dev.loky.protocol.ThrowableDescription;
 import dev.loky.protocol.WorkerInit;
@@ -20,9 +21,11 @@ import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -54,6 +57,11 @@ final class WorkerLoop {
     private long runningTaskId = -1;
     private Thread runningThread;
     private final Set<Long> cancelled = new HashSet<>();
+    /**
+     * Tasks that came as streamed chunks, read by the channel reader straight into the deserializer,
+     * by id; their inbox entry is an empty TASK frame that keeps their place in line.
+     */
+    private final Map<Long, StreamedValues.Value> streamedTasks = new ConcurrentHashMap<>();
     private TaskSerializer serializer;
     private HeapWatch heapWatch;
     /** Time the pool's initializer took here (for Spring: the slim context's boot). */
@@ -126,6 +134,11 @@ final class WorkerLoop {
                 Frame frame = reader.read();
                 switch (frame.type()) {
                     case TASK -> inbox.add(frame);
+                    case CHUNK, CHUNK_END, CHUNK_ABORT -> {
+                        // a big task: deserialized here, from the pipe, while the main thread runs the one before
+                        streamedTasks.put(frame.id(), StreamedValues.read(reader, frame, serializer, loader));
+                        inbox.add(Frame.of(FrameType.TASK, frame.id()));
+                    }
                     case CANCEL -> cancel(frame.id());
                     case SHUTDOWN -> inbox.add(SHUTDOWN);
                     default -> log.println("loky worker: ignoring unexpected " + frame.type());
@@ -177,6 +190,12 @@ final class WorkerLoop {
         long id = frame.id();
         byte[] payload = frame.payload();
         frame = null; // see runTasks: nothing of the task may outlive it
+        StreamedValues.Value streamed = streamedTasks.remove(id);
+        if (streamed != null && streamed.aborted()) {
+            // the parent failed to serialize it midway; it fails that call with its own exception
+            replySerializationError(id, TaskSerializationException.Side.ARGUMENT_IN_PARENT, streamed.failure());
+            return;
+        }
         synchronized (runLock) {
             boolean wasCancelled = cancelled.remove(id);
             if (wasCancelled) {
@@ -191,7 +210,16 @@ final class WorkerLoop {
         boolean argumentRead = false;
         Object task = null;
         try {
-            task = serializer.deserialize(payload, loader);
+            if (streamed != null) {
+                task = streamed.value();
+                Throwable unreadable = streamed.failure();
+                streamed = null;
+                if (unreadable != null) {
+                    throw unreadable;
+                }
+            } else {
+                task = serializer.deserialize(payload, loader);
+            }
             payload = null;
             argumentRead = true;
             value = ((Callable<?>) task).call();
@@ -220,15 +248,20 @@ final class WorkerLoop {
             }
             return;
         }
-        byte[] bytes;
+        // A small result goes in the RESULT frame; a big one ahead of it, straight from the serializer to the pipe.
+        StreamedValues.Written written;
         try {
-            bytes = serializer.serialize(value);
-        } catch (Throwable t) {
-            replySerializationError(id, TaskSerializationException.Side.RESULT_IN_WORKER, t);
+            written = StreamedValues.write(writer, id, value, serializer);
+        } catch (IOException e) {
+            Runtime.getRuntime().halt(0); // the parent is gone
             return;
         }
         value = null;
-        send(FrameType.RESULT, id, reply(-1, bytes, new byte[0]));
+        if (written.failure() != null) {
+            replySerializationError(id, TaskSerializationException.Side.RESULT_IN_WORKER, written.failure());
+            return;
+        }
+        send(FrameType.RESULT, id, reply(-1, written.small() != null ? written.small() : TaskReply.STREAMED, new byte[0]));
     }
 
     private void replyError(long id, Throwable failure) {
@@ -263,6 +296,9 @@ final class WorkerLoop {
         long held = value.length + description.length;
         for (Frame queued : inbox) {
             held += queued.payload().length;
+        }
+        for (StreamedValues.Value queued : streamedTasks.values()) {
+            held += queued.bytes();
         }
         HeapWatch.Figures figures = heapWatch.afterTask(held);
         Runtime rt = Runtime.getRuntime();
