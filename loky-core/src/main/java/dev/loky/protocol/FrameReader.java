@@ -69,15 +69,10 @@ public final class FrameReader {
 
     /** Skips what is left of the current chunk's data (a streamed value nobody read to its end). */
     void skipChunkData() throws IOException {
+        // read, not skip: a pipe cannot seek ("Illegal seek")
+        byte[] scratch = chunkRemaining > 0 ? new byte[Math.min(chunkRemaining, 8192)] : null;
         while (chunkRemaining > 0) {
-            long n = in.skip(chunkRemaining);
-            if (n <= 0) {
-                if (in.read() < 0) {
-                    throw new EOFException("channel closed inside a frame");
-                }
-                n = 1;
-            }
-            chunkRemaining -= (int) n;
+            readChunkData(scratch, 0, scratch.length);
         }
     }
 
