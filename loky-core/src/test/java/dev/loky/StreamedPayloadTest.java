@@ -153,6 +153,7 @@ class StreamedPayloadTest {
         }
 
         private void writeObject(ObjectOutputStream out) throws IOException {
+            out.defaultWriteObject(); // so the other side reads it as far as it gets: this tests the transfer, not the format
             byte[] block = new byte[MIB];
             for (int i = 0; i < total; i++) {
                 if (i == before) {
@@ -182,6 +183,7 @@ class StreamedPayloadTest {
         }
 
         private void writeObject(ObjectOutputStream out) throws IOException {
+            out.defaultWriteObject(); // so the other side reads it as far as it gets: this tests the transfer, not the format
             byte[] block = new byte[MIB];
             for (int i = 0; i < blocks; i++) {
                 if (i == before) {

@@ -113,7 +113,14 @@ class StreamedValuesTest {
         StreamedValues.write(writer, 5, new UnreadableAfter(2 << 20), SERIALIZER);
         writer.write(FrameType.SHUTDOWN, 0, new byte[0]);
 
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(channel.toByteArray()), line -> { });
+        // a pipe cannot seek: skipping the rest must read it
+        java.io.InputStream pipe = new java.io.FilterInputStream(new ByteArrayInputStream(channel.toByteArray())) {
+            @Override
+            public long skip(long n) throws IOException {
+                throw new IOException("Illegal seek");
+            }
+        };
+        FrameReader reader = new FrameReader(pipe, line -> { });
         StreamedValues.Value unreadable = StreamedValues.read(reader, reader.read(), SERIALIZER, null);
         assertThat(unreadable.aborted()).isFalse();
         assertThat(unreadable.failure()).hasMessageContaining("refuses to be read");
