@@ -114,6 +114,22 @@ class StreamedPayloadTest {
         assertThat(value(pool.submit(() -> data))).isEqualTo(data);
     }
 
+    @Test
+    void aStreamedArgumentTooBigForTheWorkersHeapIsAnOutOfMemoryThatReplacesTheWorker() {
+        try (ProcessExecutor small = ProcessExecutors.create(PoolConfig.builder().name("streamed-oom").maxWorkers(1)
+                .jvmArgs(List.of("-Xmx64m")).build())) {
+            long before = value(small.submit(Tasks::pid));
+            byte[] tooBig = new byte[80 * MIB];
+
+            WorkerOutOfMemoryException e = failure(small.submit(() -> tooBig.length), WorkerOutOfMemoryException.class);
+
+            assertThat(e).hasMessageContaining("(pid " + before + ")");
+            assertThat(e.getCause()).isInstanceOf(OutOfMemoryError.class);
+            long after = value(small.submit(Tasks::pid));
+            assertThat(after).as("the worker was replaced").isNotEqualTo(before);
+        }
+    }
+
     /** Serializes {@code a} (megabytes of data), then hits a field that is not serializable. */
     static final class FailsMidway implements Serializable {
         private static final long serialVersionUID = 1L;
