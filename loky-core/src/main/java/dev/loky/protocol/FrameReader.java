@@ -36,7 +36,9 @@ public final class FrameReader {
     }
 
     /**
-     * The next frame.
+     * The next frame. A {@link FrameType#isChunk() chunk-family} frame comes back with an empty
+     * payload and its data left in the channel: hand it to {@link StreamedValues#read}, which reads
+     * the value in place (if nobody does, the next call skips it).
      *
      * @throws EOFException when the channel ends
      * @throws IOException when it fails, or a frame's length is impossible
