@@ -31,7 +31,7 @@ import java.util.concurrent.Future;
 final class ProcessAsyncMethod {
 
     /** How the caller sees a call. */
-    public enum Kind {
+    enum Kind {
         /** Returns {@code CompletableFuture<T>}. */
         COMPLETABLE_FUTURE,
         /** Returns {@code CompletionStage<T>}. */
