@@ -1,5 +1,7 @@
 package dev.loky.spring.invocation;
 
+import dev.loky.worker.WorkerMain;
+
 import org.springframework.beans.factory.ListableBeanFactory;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -11,9 +13,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class WorkerCalls {
 
-    /** The system property that marks a worker JVM (the worker package's {@code LokyWorkerContext.WORKER_PROPERTY}). */
-    static final String WORKER_PROPERTY = "loky.worker.process";
-
     private WorkerCalls() {
     }
 
@@ -23,8 +22,8 @@ public final class WorkerCalls {
      * @throws IllegalStateException outside a worker JVM: a caller's calls never run through this
      */
     public static void serve(ListableBeanFactory beanFactory, JsonMapper mapper) {
-        if (!Boolean.getBoolean(WORKER_PROPERTY)) {
-            throw new IllegalStateException("Only a loky worker JVM (-D" + WORKER_PROPERTY + "=true) serves @ProcessAsync calls "
+        if (!WorkerMain.isWorkerProcess()) {
+            throw new IllegalStateException("Only a loky worker JVM (-D" + WorkerMain.WORKER_PROPERTY + "=true) serves @ProcessAsync calls "
                     + "from its slim context; in the caller's JVM the auto-configuration wires them.");
         }
         CallTargets.setWorker(new CallTarget(beanFactory, () -> mapper));
