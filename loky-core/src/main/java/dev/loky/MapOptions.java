@@ -44,18 +44,12 @@ public final class MapOptions {
 
     /** A copy with this chunk size; {@code 0} = automatic. */
     public MapOptions chunkSize(int chunkSize) {
-        if (chunkSize < 0) {
-            throw new IllegalArgumentException("chunkSize must be >= 0 (0 = automatic), but was " + chunkSize);
-        }
-        return new MapOptions(chunkSize, taskTimeout, progress, failFast);
+        return new MapOptions(Checks.notNegative("chunkSize", chunkSize, "automatic"), taskTimeout, progress, failFast);
     }
 
     /** A copy with this per-chunk timeout; {@code null} = the pool's task timeout. */
     public MapOptions taskTimeout(Duration taskTimeout) {
-        if (taskTimeout != null && (taskTimeout.isZero() || taskTimeout.isNegative())) {
-            throw new IllegalArgumentException("taskTimeout must be positive (or null for the pool's), but was " + taskTimeout);
-        }
-        return new MapOptions(chunkSize, taskTimeout, progress, failFast);
+        return new MapOptions(chunkSize, Checks.positiveOrNull("taskTimeout", taskTimeout, "the pool's"), progress, failFast);
     }
 
     /** A copy that reports progress to this listener. */

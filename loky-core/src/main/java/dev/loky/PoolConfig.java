@@ -259,18 +259,12 @@ public final class PoolConfig {
 
         /** {@code null} = no timeout. */
         public Builder taskTimeout(Duration taskTimeout) {
-            this.taskTimeout = taskTimeout == null ? null : Checks.positive("taskTimeout", taskTimeout);
+            this.taskTimeout = Checks.positiveOrNull("taskTimeout", taskTimeout, "none");
             return this;
         }
 
         public Builder jvmArgs(List<String> jvmArgs) {
-            Objects.requireNonNull(jvmArgs, "jvmArgs must not be null");
-            for (String arg : jvmArgs) {
-                if (arg == null || arg.isBlank()) {
-                    throw new IllegalArgumentException("jvmArgs must not contain null or blank entries, but was " + jvmArgs);
-                }
-            }
-            this.jvmArgs = new ArrayList<>(jvmArgs);
+            this.jvmArgs = new ArrayList<>(Checks.noBlankEntries("jvmArgs", jvmArgs));
             return this;
         }
 
@@ -296,10 +290,7 @@ public final class PoolConfig {
         }
 
         public Builder workerMaxTasks(int workerMaxTasks) {
-            if (workerMaxTasks < 0) {
-                throw new IllegalArgumentException("workerMaxTasks must be >= 0 (0 = unlimited), but was " + workerMaxTasks);
-            }
-            this.workerMaxTasks = workerMaxTasks;
+            this.workerMaxTasks = Checks.notNegative("workerMaxTasks", workerMaxTasks, "unlimited");
             return this;
         }
 
@@ -309,10 +300,7 @@ public final class PoolConfig {
         }
 
         public Builder memoryLeakThresholdBytes(long bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("memoryLeakThresholdBytes must be > 0, but was " + bytes);
-            }
-            this.memoryLeakThresholdBytes = bytes;
+            this.memoryLeakThresholdBytes = Checks.positive("memoryLeakThresholdBytes", bytes);
             return this;
         }
 
@@ -337,10 +325,7 @@ public final class PoolConfig {
          * is already warm and an idle timeout never shrinks the pool below them.
          */
         public Builder spares(int spares) {
-            if (spares < 0) {
-                throw new IllegalArgumentException("spares must be >= 0 (0 = none), but was " + spares);
-            }
-            this.spares = spares;
+            this.spares = Checks.notNegative("spares", spares, "none");
             return this;
         }
 
@@ -413,27 +398,6 @@ public final class PoolConfig {
 
         public PoolConfig build() {
             return new PoolConfig(this);
-        }
-    }
-
-    /** Argument checks whose messages name the argument and the value. */
-    static final class Checks {
-        private Checks() {
-        }
-
-        static int positive(String name, int value) {
-            if (value <= 0) {
-                throw new IllegalArgumentException(name + " must be > 0, but was " + value);
-            }
-            return value;
-        }
-
-        static Duration positive(String name, Duration value) {
-            Objects.requireNonNull(value, name + " must not be null");
-            if (value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, but was " + value);
-            }
-            return value;
         }
     }
 }

@@ -4,7 +4,9 @@ import dev.loky.PoolConfig;
 import dev.loky.pool.WorkerSlot.State;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -44,6 +46,15 @@ final class Dispatcher {
         this.onBlocked = onBlocked;
     }
 
+    /** Queued tasks, counting those sent ahead to a worker but not started. */
+    int queued() {
+        int queued = queue.size();
+        for (WorkerSlot w : workers) {
+            queued += Math.max(0, w.inFlight.size() - 1);
+        }
+        return queued;
+    }
+
     /** A task ran for {@code nanos}: feeds the mean that decides send-ahead. */
     void ran(long nanos) {
         meanTaskNanos = meanTaskNanos == 0 ? nanos : (meanTaskNanos * 7 + nanos) / 8;
@@ -66,7 +77,7 @@ final class Dispatcher {
         int demand = queue.size() + spares;
         int available = workers.countStarting() + workers.countIdle();
         while (demand > available && workers.countActive() < maxWorkers) {
-            if (backoff.blocks(clock.getAsLong())) {
+            if (backoff.blocks()) {
                 onBlocked.run();
                 break;
             }
@@ -125,6 +136,26 @@ final class Dispatcher {
     void startCancelGrace(WorkerSlot w, PoolTask<?> task) {
         effects.unschedule(w.cancelGrace);
         w.cancelGrace = Timer.arm(effects, Timer.Kind.CANCEL_GRACE, w, task, config.cancelGracePeriod().toNanos());
+    }
+
+    /**
+     * {@code shutdownNow}: empties the queue and every worker's in-flight tasks and cancels them all;
+     * a running task's worker is named, so that its future can say what was stopped.
+     */
+    void cancelAll() {
+        List<PoolTask<?>> pending = new ArrayList<>(queue);
+        queue.clear();
+        for (WorkerSlot w : workers) {
+            PoolTask<?> running = w.state == State.DEAD ? null : w.inFlight.poll();
+            if (running != null) {
+                effects.cancelFuture(running, w);
+            }
+            pending.addAll(w.inFlight);
+            w.inFlight.clear();
+        }
+        for (PoolTask<?> task : pending) {
+            effects.cancelFuture(task, null);
+        }
     }
 
     /** Puts the tasks a worker will never run back at the front of the queue, in their order. */

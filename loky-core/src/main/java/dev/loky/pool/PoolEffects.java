@@ -28,9 +28,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Concurrency: the {@link Effects} methods are called by the scheduler under the
  * pool's lock; they only queue frames in a channel's outbox, arm timers, and collect the rest (I/O,
  * completing futures, listeners) as actions that the pool runs after releasing the lock. The
- * {@link WorkerChannel.Events} methods run on a worker's reader thread without the lock: they
- * decode, take the lock for one scheduler event, and complete the caller's future on that same
- * thread, with no further hand-off.
+ * {@link WorkerChannel.Events} methods run on a worker's reader thread (or, for a process that
+ * could not be started, the launching thread) without the lock: they decode, take the lock for one
+ * scheduler event, and complete the caller's future on that same thread, with no further hand-off.
  */
 final class PoolEffects implements Effects, WorkerChannel.Events {
 

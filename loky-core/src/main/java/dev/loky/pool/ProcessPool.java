@@ -42,9 +42,12 @@ import java.util.function.Supplier;
  * I/O it decided as actions that run after the lock is released: frames are queued in the
  * channel's outbox under the lock (so they keep the scheduler's order) and written after it;
  * processes are started, killed and futures completed after it. No I/O and no user callback runs
- * under the lock. Callers serialize their tasks on their own thread and, when a worker is idle,
- * write the task to it themselves; each worker's reader thread decodes its replies and completes
- * the futures itself; one timer thread runs timeouts, idle checks and start-up retries.
+ * under the lock (a worker's command line and the start-up cache are built by the launcher after
+ * it). Callers serialize their tasks on their own thread and, when a worker is idle, write the task
+ * to it themselves; each worker's reader thread decodes its replies and completes the futures
+ * itself; one timer thread runs timeouts, idle checks, start-up retries and probes, kills after a
+ * retirement's grace, and the OSHI memory checks. A worker may hold more than one task: one runs,
+ * the others were sent ahead when tasks are short (see {@link Dispatcher}).
  */
 final class ProcessPool extends AbstractProcessExecutor {
 

@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -17,7 +16,10 @@ import java.util.function.LongSupplier;
  * The pool's state machine: the queue, the worker slots, dispatch and send-ahead, requeue, retire,
  * back-off and shutdown. Events come in as method calls (submitted, ready, replied, exited, timer
  * fired, cancelled, resized, idle tick, shutdown); what they imply goes out through {@link Effects}
- * (start a worker, send a task, kill a worker, fail a future, schedule a timer).
+ * (start a worker, send a task, kill a worker, fail a future, schedule a timer). Each event method
+ * reads as its decisions; the mechanics sit in three helpers it owns: {@link Dispatcher} (the queue,
+ * tasks meeting workers, send-ahead, requeue), {@link WorkerRoster} (the slots, spawning, and who
+ * retires: resize, idle timeout, recycling) and {@link StartBackoff} (failed starts, retry and probe).
  *
  * <p>Concurrency: not thread-safe. It has no thread, no I/O and no clock of its own (time comes
  * from the {@link LongSupplier} it is given); its owner calls it under one lock, and an
@@ -32,10 +34,6 @@ final class Scheduler {
 
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
 
-    static final long RETIRE_KILL_AFTER_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** A recorder writes the start-up cache as it exits, which can take a while. */
-    static final long RECORDER_KILL_AFTER_NANOS = TimeUnit.SECONDS.toNanos(120);
-
     enum PoolState { RUNNING, SHUTTING_DOWN, TERMINATED }
 
     private final PoolConfig config;
@@ -46,7 +44,7 @@ final class Scheduler {
     private PoolState state = PoolState.RUNNING;
     private int maxWorkers;
     private final WorkerRoster workers;
-    private final StartBackoff backoff = new StartBackoff();
+    private final StartBackoff backoff;
     /** Set by {@link #prestart()}: the pool keeps {@code maxWorkers} started from then on. */
     private boolean keepFull;
     private final Dispatcher dispatcher;
@@ -59,7 +57,8 @@ final class Scheduler {
         this.effects = effects;
         this.counters = counters;
         this.maxWorkers = config.maxWorkers();
-        this.workers = new WorkerRoster(config, clock, effects);
+        this.workers = new WorkerRoster(config, clock, effects, counters);
+        this.backoff = new StartBackoff(clock, effects, counters);
         this.dispatcher = new Dispatcher(config, clock, effects, workers, backoff, this::scheduleRetry);
         this.queue = dispatcher.queue;
     }
@@ -76,11 +75,7 @@ final class Scheduler {
 
     /** Queued tasks, counting those sent ahead to a worker but not started. */
     int queued() {
-        int queued = queue.size();
-        for (WorkerSlot w : workers) {
-            queued += Math.max(0, w.inFlight.size() - 1);
-        }
-        return queued;
+        return dispatcher.queued();
     }
 
     /** The live slots, recorders included. */
@@ -111,23 +106,7 @@ final class Scheduler {
 
     void resize(int newMax) {
         maxWorkers = newMax;
-        int excess = workers.countActive() - newMax;
-        // Idle workers go first, then ones still starting, then busy ones after their tasks.
-        for (State s : new State[] {State.IDLE, State.STARTING, State.BUSY}) {
-            for (WorkerSlot w : workers.copy()) {
-                if (excess <= 0) {
-                    break;
-                }
-                if (!w.recorder && w.state == s && w.leavesAfterTasks == null) {
-                    if (s == State.BUSY) {
-                        w.leavesAfterTasks = Leaving.RESIZE;
-                    } else {
-                        workers.retire(w, s == State.STARTING ? Leaving.KILLED : Leaving.RESIZE, maxWorkers);
-                    }
-                    excess--;
-                }
-            }
-        }
+        workers.shrinkTo(newMax);
         dispatch();
     }
 
@@ -160,24 +139,8 @@ final class Scheduler {
             return;
         }
         state = PoolState.SHUTTING_DOWN;
-        List<PoolTask<?>> pending = new ArrayList<>(queue);
-        queue.clear();
-        for (WorkerSlot w : workers) {
-            PoolTask<?> running = w.state == State.DEAD ? null : w.inFlight.poll();
-            if (running != null) {
-                effects.cancelFuture(running, w);
-            }
-            pending.addAll(w.inFlight);
-            w.inFlight.clear();
-            if (w.state != State.DEAD) {
-                w.state = State.RETIRING;
-                w.leaving = Leaving.KILLED;
-                effects.kill(w);
-            }
-        }
-        for (PoolTask<?> task : pending) {
-            effects.cancelFuture(task, null);
-        }
+        dispatcher.cancelAll();
+        workers.killAll();
         checkTerminated();
     }
 
@@ -195,7 +158,7 @@ final class Scheduler {
         w.idleSinceNanos = clock.getAsLong();
         w.readyNanos = w.idleSinceNanos; // worker insights: start-up ends, waiting begins
         backoff.succeeded();
-        if (state != PoolState.RUNNING && queue.isEmpty()) {
+        if (drained()) {
             workers.retire(w, Leaving.SHUTDOWN, maxWorkers);
         }
         dispatch();
@@ -238,27 +201,19 @@ final class Scheduler {
             effects.memoryCheckDue(w);
         }
         dispatch();
-        if (state != PoolState.RUNNING && queue.isEmpty()) {
+        if (drained()) {
             workers.retireAllIdle(maxWorkers);
         }
         return t;
     }
 
     private void afterTask(WorkerSlot w, String leak) {
-        if (w.leavesAfterTasks == null) {
-            if (config.workerMaxTasks() > 0 && w.tasksDone >= config.workerMaxTasks()) {
-                log.info("{} ran {} tasks (workerMaxTasks); recycling it", w, w.tasksDone);
-                w.leavesAfterTasks = Leaving.MAX_TASKS;
-            } else if (leak != null) {
-                logLeak(w, leak);
-                w.leavesAfterTasks = Leaving.MEMORY_LEAK;
-            }
-        }
+        workers.recycleAfterTasks(w, leak);
         if (!w.inFlight.isEmpty()) {
             dispatcher.startHead(w);
         } else if (w.leavesAfterTasks != null) {
             workers.retire(w, w.leavesAfterTasks, maxWorkers);
-        } else if (state != PoolState.RUNNING && queue.isEmpty()) {
+        } else if (drained()) {
             workers.retire(w, Leaving.SHUTDOWN, maxWorkers);
         } else {
             w.state = State.IDLE;
@@ -299,19 +254,9 @@ final class Scheduler {
                 effects.unschedule(lost.timeoutTimer);
             }
             dispatcher.requeue(w);
-            Leaving why = leaving == null ? Leaving.CRASHED : leaving;
-            w.leaving = why;
-            if (why.isCrash()) {
-                counters.crashes.incrementAndGet();
-            }
-            if (why.restart != null) {
-                counters.restarted(why.restart);
-                if (leaving == null) {
-                    workers.noteReplacement(why.restart, maxWorkers); // a planned departure noted it when it was decided
-                }
-                if (state == PoolState.RUNNING && workers.countActive() < maxWorkers) {
-                    workers.spawn(maxWorkers);
-                }
+            Leaving why = workers.departed(w, maxWorkers);
+            if (why.restart != null && state == PoolState.RUNNING && workers.countActive() < maxWorkers) {
+                workers.spawn(maxWorkers);
             }
             departure = new Departure(lost, why, null, List.of());
         }
@@ -324,7 +269,7 @@ final class Scheduler {
     void onCancel(PoolTask<?> task) {
         WorkerSlot w = task.worker;
         if (w == null) {
-            if (queue.remove(task) && state != PoolState.RUNNING && queue.isEmpty()) {
+            if (queue.remove(task) && drained()) {
                 workers.retireAllIdle(maxWorkers);
                 checkTerminated();
             }
@@ -345,28 +290,20 @@ final class Scheduler {
         switch (timer.kind) {
             case STARTUP -> {
                 if (w.state == State.STARTING && w.startupTimer == timer) {
-                    w.state = State.RETIRING;
-                    w.leaving = Leaving.STARTUP_TIMEOUT;
-                    effects.kill(w);
+                    workers.retire(w, Leaving.STARTUP_TIMEOUT, maxWorkers);
                 }
             }
             case TASK_TIMEOUT -> {
                 PoolTask<?> task = timer.task;
                 if (w.inFlight.peek() == task && !task.isDone() && task.timeoutTimer == timer) {
-                    w.inFlight.poll();
-                    dispatcher.requeue(w);
-                    workers.retire(w, Leaving.TIMEOUT, maxWorkers);
-                    dispatch();
+                    killRunning(w, Leaving.TIMEOUT);
                     effects.timedOut(task, w);
                 }
             }
             case CANCEL_GRACE -> {
                 if (w.inFlight.peek() == timer.task && w.cancelGrace == timer) {
                     log.warn("{} ignored its interrupt for {}; killing {}", timer.task, config.cancelGracePeriod(), w);
-                    w.inFlight.poll();
-                    dispatcher.requeue(w);
-                    workers.retire(w, Leaving.CANCEL_IGNORED, maxWorkers);
-                    dispatch();
+                    killRunning(w, Leaving.CANCEL_IGNORED);
                 }
             }
             case KILL -> {
@@ -375,37 +312,25 @@ final class Scheduler {
                 }
             }
             case RETRY -> {
-                backoff.retryScheduled = false;
+                backoff.retryFired();
                 dispatch();
             }
             case PROBE -> {
-                backoff.probeScheduled = false;
-                if (state == PoolState.RUNNING && workers.noneStaying() && backoff.consecutiveFailures() > 0) {
+                if (backoff.probeFired() && state == PoolState.RUNNING && workers.noneStaying()) {
                     workers.spawn(maxWorkers);
                 }
             }
         }
     }
 
-    /** Retires workers idle for longer than the idle timeout. */
+    /** Retires workers idle for longer than the idle timeout, keeping the spares. */
     void onIdleTick() {
-        long limit = config.idleTimeout().toNanos();
-        long now = clock.getAsLong();
-        int idle = workers.countIdle();
-        for (WorkerSlot w : workers.copy()) {
-            if (w.state == State.IDLE && now - w.idleSinceNanos >= limit && idle-- > spares()) {
-                log.debug("{} idle for {}; retiring it", w, config.idleTimeout());
-                workers.retire(w, Leaving.IDLE, maxWorkers);
-            }
-        }
+        workers.retireIdle(clock.getAsLong(), config.idleTimeout().toNanos(), spares(), maxWorkers);
     }
 
     /** A native-memory leak was found between tasks: an idle worker is recycled now, a busy one after its task. */
     void onNativeLeak(WorkerSlot w, String leak) {
-        if (w.state == State.IDLE) {
-            logLeak(w, leak);
-            workers.retire(w, Leaving.MEMORY_LEAK, maxWorkers);
-        }
+        workers.recycleIfIdle(w, leak, maxWorkers);
     }
 
     /**
@@ -418,6 +343,14 @@ final class Scheduler {
 
     // ------------------------------------------------------------------ phases
 
+    /** Kills a worker over the task it runs (already answered for); what was sent ahead to it runs elsewhere. */
+    private void killRunning(WorkerSlot w, Leaving why) {
+        w.inFlight.poll();
+        dispatcher.requeue(w);
+        workers.retire(w, why, maxWorkers);
+        dispatch();
+    }
+
     /** Tasks meet workers; spares are kept only while the pool runs. */
     private void dispatch() {
         dispatcher.dispatch(maxWorkers, state != PoolState.RUNNING ? 0 : spares());
@@ -428,38 +361,30 @@ final class Scheduler {
         return keepFull ? maxWorkers : config.spares();
     }
 
+    /** The pool shuts down and no task waits: idle workers may leave. */
+    private boolean drained() {
+        return state != PoolState.RUNNING && queue.isEmpty();
+    }
+
     /** Counts a failed start, backs off, and returns the waiting tasks to fail if no worker is left to run them. */
     private List<PoolTask<?>> recordStartupFailure(WorkerStartupException error) {
-        counters.startupFailures.incrementAndGet();
-        backoff.failed(error, clock.getAsLong());
+        backoff.failed(error);
         if (!workers.noneStaying()) {
             return List.of();
         }
         // Nobody can run the waiting tasks now: fail them rather than let them hang.
         List<PoolTask<?>> failed = new ArrayList<>(queue);
         queue.clear();
-        scheduleProbe();
+        if (state == PoolState.RUNNING) {
+            backoff.scheduleProbe();
+        }
         return failed;
     }
 
-    /**
-     * After a start-up failure left the pool without workers, tries again when the back-off has
-     * passed, so that the pool recovers, and reports so, as soon as the cause is gone.
-     */
-    private void scheduleProbe() {
-        if (backoff.probeScheduled || state != PoolState.RUNNING) {
-            return;
-        }
-        backoff.probeScheduled = true;
-        Timer.arm(effects, Timer.Kind.PROBE, null, null, backoff.remainingNanos(clock.getAsLong()));
-    }
-
     private void scheduleRetry() {
-        if (backoff.retryScheduled || state == PoolState.TERMINATED) {
-            return;
+        if (state != PoolState.TERMINATED) {
+            backoff.scheduleRetry();
         }
-        backoff.retryScheduled = true;
-        Timer.arm(effects, Timer.Kind.RETRY, null, null, backoff.remainingNanos(clock.getAsLong()));
     }
 
     private void checkTerminated() {
@@ -467,10 +392,5 @@ final class Scheduler {
             state = PoolState.TERMINATED;
             effects.terminated();
         }
-    }
-
-    /** The one log line of a leak-triggered recycle, with its figures. */
-    private static void logLeak(WorkerSlot w, String leak) {
-        log.warn("{} leaks memory: {}; recycling it between tasks (nothing is lost)", w, leak);
     }
 }

@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe: frames are queued under the pool's lock in the order the scheduler decided and
  * written by {@link #flush()} from any thread without it; the reader and stderr threads are this
  * channel's own and report to the pool through {@link Events}, never holding a lock of the pool.
+ * The launcher's {@code INIT} is the one frame queued without the pool's lock, and it is always the
+ * first: the scheduler sends nothing to a starting worker (one it stops while starting is killed).
  */
 final class WorkerChannel {
 

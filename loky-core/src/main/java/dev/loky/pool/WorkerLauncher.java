@@ -16,9 +16,10 @@ import java.util.function.Supplier;
  * Starts worker processes: the command line (heap sizing, see {@link WorkerCommand}), the start-up
  * cache and its recording worker, the {@link ProcessBuilder}, and the first frame ({@code INIT}).
  *
- * <p>Runs on whichever thread asked for a worker, never under the pool's lock: building the
- * command and consulting the cache touch the file system. Thread-safe (the cache map is guarded
- * by this object's monitor).
+ * <p>Runs on whichever thread asked for a worker, as an action after the pool's lock is released,
+ * never under it: building the command and consulting the cache touch the file system. A recording
+ * worker's slot is taken from the scheduler in a lock event of its own. Thread-safe (the cache map
+ * is guarded by this object's monitor).
  */
 final class WorkerLauncher {
 

@@ -3,33 +3,47 @@ package dev.loky.pool;
 import dev.loky.PoolConfig;
 import dev.loky.RestartReason;
 import dev.loky.pool.WorkerSlot.State;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
  * The {@link Scheduler}'s worker slots: who is alive, in which state, and the two ways a slot
- * changes hands: a new worker starts ({@link #spawn}) and a worker is let go ({@link #retire}).
- * Also remembers why recent workers went, so their replacements can say so. Not thread-safe:
- * owned by the scheduler.
+ * changes hands: a new worker starts ({@link #spawn}) and a worker is let go ({@link #retire}),
+ * with the decisions of who goes: a resize ({@link #shrinkTo}), the idle timeout
+ * ({@link #retireIdle}), recycling after {@code workerMaxTasks} or a leak
+ * ({@link #recycleAfterTasks}), shutdown. Also remembers why recent workers went, so their
+ * replacements can say so. Not thread-safe: owned by the scheduler.
  */
 final class WorkerRoster implements Iterable<WorkerSlot> {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerRoster.class);
+
+    /** A worker asked to exit is killed if it has not exited after this. */
+    static final long RETIRE_KILL_AFTER_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** A recorder writes the start-up cache as it exits, which can take a while. */
+    static final long RECORDER_KILL_AFTER_NANOS = TimeUnit.SECONDS.toNanos(120);
 
     private final PoolConfig config;
     private final LongSupplier clock;
     private final Effects effects;
+    private final PoolCounters counters;
     private final List<WorkerSlot> slots = new ArrayList<>();
     private int nextWorkerId = 1;
     /** Why recent workers went, not yet told to a replacement (oldest first). */
     private final ArrayDeque<RestartReason> unreplaced = new ArrayDeque<>();
 
-    WorkerRoster(PoolConfig config, LongSupplier clock, Effects effects) {
+    WorkerRoster(PoolConfig config, LongSupplier clock, Effects effects, PoolCounters counters) {
         this.config = config;
         this.clock = clock;
         this.effects = effects;
+        this.counters = counters;
     }
 
     @Override
@@ -81,8 +95,73 @@ final class WorkerRoster implements Iterable<WorkerSlot> {
         } else {
             effects.stop(w);
             Timer.arm(effects, Timer.Kind.KILL, w, null,
-                    w.recorder ? Scheduler.RECORDER_KILL_AFTER_NANOS : Scheduler.RETIRE_KILL_AFTER_NANOS);
+                    w.recorder ? RECORDER_KILL_AFTER_NANOS : RETIRE_KILL_AFTER_NANOS);
         }
+    }
+
+    /**
+     * A resize down to {@code newMax}: idle workers go first, then ones still starting (killed: no
+     * failure), then busy ones, which leave after their tasks.
+     */
+    void shrinkTo(int newMax) {
+        int excess = countActive() - newMax;
+        for (State s : new State[] {State.IDLE, State.STARTING, State.BUSY}) {
+            for (WorkerSlot w : List.copyOf(slots)) {
+                if (excess <= 0) {
+                    return;
+                }
+                if (!w.recorder && w.state == s && w.leavesAfterTasks == null) {
+                    if (s == State.BUSY) {
+                        w.leavesAfterTasks = Leaving.RESIZE;
+                    } else {
+                        retire(w, s == State.STARTING ? Leaving.KILLED : Leaving.RESIZE, newMax);
+                    }
+                    excess--;
+                }
+            }
+        }
+    }
+
+    /** The idle timeout: retires workers idle for {@code limitNanos} or longer, keeping {@code keep} idle ones. */
+    void retireIdle(long now, long limitNanos, int keep, int poolSize) {
+        int idle = countIdle();
+        for (WorkerSlot w : List.copyOf(slots)) {
+            if (w.state == State.IDLE && now - w.idleSinceNanos >= limitNanos && idle-- > keep) {
+                log.debug("{} idle for {}; retiring it", w, config.idleTimeout());
+                retire(w, Leaving.IDLE, poolSize);
+            }
+        }
+    }
+
+    /**
+     * After a task: a worker that ran {@code workerMaxTasks} tasks, or whose memory leaks
+     * ({@code leak} names the figures; {@code null} = no leak), leaves once its tasks are done.
+     * Decided (and logged) once per worker.
+     */
+    void recycleAfterTasks(WorkerSlot w, String leak) {
+        if (w.leavesAfterTasks != null) {
+            return;
+        }
+        if (config.workerMaxTasks() > 0 && w.tasksDone >= config.workerMaxTasks()) {
+            log.info("{} ran {} tasks (workerMaxTasks); recycling it", w, w.tasksDone);
+            w.leavesAfterTasks = Leaving.MAX_TASKS;
+        } else if (leak != null) {
+            logLeak(w, leak);
+            w.leavesAfterTasks = Leaving.MEMORY_LEAK;
+        }
+    }
+
+    /** A native-memory leak found between tasks: an idle worker is recycled now (a busy one after its task). */
+    void recycleIfIdle(WorkerSlot w, String leak, int poolSize) {
+        if (w.state == State.IDLE) {
+            logLeak(w, leak);
+            retire(w, Leaving.MEMORY_LEAK, poolSize);
+        }
+    }
+
+    /** The one log line of a leak-triggered recycle, with its figures. */
+    private static void logLeak(WorkerSlot w, String leak) {
+        log.warn("{} leaks memory: {}; recycling it between tasks (nothing is lost)", w, leak);
     }
 
     /** Shutdown: idle workers are told to exit, starting ones are killed; busy ones finish first. */
@@ -96,8 +175,40 @@ final class WorkerRoster implements Iterable<WorkerSlot> {
         }
     }
 
+    /** {@code shutdownNow}: every worker still alive is killed. */
+    void killAll() {
+        for (WorkerSlot w : slots) {
+            if (w.state != State.DEAD) {
+                w.state = State.RETIRING;
+                w.leaving = Leaving.KILLED;
+                effects.kill(w);
+            }
+        }
+    }
+
+    /**
+     * A worker that had started is gone: says why ({@link Leaving#CRASHED} unless it was planned),
+     * counts it ({@code loky.worker.crashes}, {@code loky.worker.restarts}) and remembers it for its
+     * replacement.
+     */
+    Leaving departed(WorkerSlot w, int poolSize) {
+        boolean planned = w.leaving != null;
+        Leaving why = planned ? w.leaving : Leaving.CRASHED;
+        w.leaving = why;
+        if (why.isCrash()) {
+            counters.crashes.incrementAndGet();
+        }
+        if (why.restart != null) {
+            counters.restarted(why.restart);
+            if (!planned) {
+                noteReplacement(why.restart, poolSize); // a planned departure noted it when it was decided
+            }
+        }
+        return why;
+    }
+
     /** Remembers why a worker went, for the next worker started (shown as its last restart reason). */
-    void noteReplacement(RestartReason reason, int poolSize) {
+    private void noteReplacement(RestartReason reason, int poolSize) {
         if (unreplaced.size() >= poolSize) {
             unreplaced.poll();
         }

@@ -1,13 +1,17 @@
 package dev.loky.worker;
 
+import dev.loky.memory.LeakPolicy;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The worker's half of memory-leak protection. Memory counts as kept only when it survives
- * <em>between</em> tasks: the worker measures after it has dropped its own references to the task
+ * The worker's half of memory-leak protection: it measures, and asks its {@link LeakPolicy} (the
+ * reference, the threshold, the interval) whether growth is suspected; the parent's
+ * {@code LeakDetector} gives the verdict on the figures with the same policy. Memory counts as kept
+ * only when it survives <em>between</em> tasks: the worker measures after it has dropped its own references to the task
  * just run (argument, task object, result), runs a full collection first, and subtracts the bytes
  * it still holds for the protocol (the serialized reply being sent, tasks queued ahead). The
  * reference is taken the same way after the first task, so the parent compares like with like.
@@ -38,15 +42,10 @@ final class HeapWatch {
     /** How many more looks a native growth gets before it is reported (about a second in all). */
     private static final int NATIVE_LOOKS = 5;
 
-    private final long thresholdBytes;
-    private final long intervalNanos;
-    private long referenceLive = -1;
-    private long referenceOutside = -1;
-    private long lastCheckNanos;
+    private final LeakPolicy policy;
 
     HeapWatch(long thresholdBytes, long intervalMillis) {
-        this.thresholdBytes = thresholdBytes;
-        this.intervalNanos = intervalMillis * 1_000_000L;
+        this.policy = new LeakPolicy(thresholdBytes, intervalMillis);
     }
 
     /**
@@ -55,30 +54,25 @@ final class HeapWatch {
      * @param heldBytes heap bytes the worker still holds for the protocol, not for user code
      */
     Figures afterTask(long heldBytes) {
-        if (thresholdBytes <= 0) {
+        if (!policy.enabled()) {
             return Figures.NONE;
         }
-        long now = System.nanoTime();
-        if (referenceLive < 0) {
-            lastCheckNanos = now;
+        boolean due = policy.due(System.nanoTime()); // the first call starts the interval with the reference
+        if (!policy.hasReference()) {
             Figures reference = collectAndMeasure(heldBytes);
-            referenceLive = reference.liveHeap();
-            referenceOutside = outside(reference.resident(), reference.committedHeap());
+            policy.reference(reference.liveHeap(), LeakPolicy.outside(reference.resident(), reference.committedHeap()));
             return reference;
         }
-        if (now - lastCheckNanos < intervalNanos) {
+        if (!due) {
             return Figures.NONE;
         }
-        lastCheckNanos = now;
         Runtime rt = Runtime.getRuntime();
         long used = rt.totalMemory() - rt.freeMemory() - heldBytes;
-        boolean heapGrew = used - referenceLive > thresholdBytes;
-        boolean outsideGrew = nativeGrew(residentBytes(), rt.totalMemory());
-        if (!heapGrew && !outsideGrew) {
+        if (!policy.heapGrew(used) && !policy.outsideGrew(residentBytes(), rt.totalMemory())) {
             return Figures.NONE;
         }
         Figures figures = collectAndMeasure(heldBytes);
-        for (int look = 0; look < NATIVE_LOOKS && nativeGrew(figures.resident(), figures.committedHeap()); look++) {
+        for (int look = 0; look < NATIVE_LOOKS && policy.outsideGrew(figures.resident(), figures.committedHeap()); look++) {
             // Native memory owned by garbage is freed by cleaner threads after the collection found
             // it, and G1 returns heap it shrank to the OS in the background: look again a little later.
             try {
@@ -90,15 +84,6 @@ final class HeapWatch {
             figures = collectAndMeasure(heldBytes);
         }
         return figures;
-    }
-
-    private boolean nativeGrew(long resident, long committed) {
-        return resident >= 0 && referenceOutside >= 0 && outside(resident, committed) - referenceOutside > thresholdBytes;
-    }
-
-    /** Resident memory outside the committed heap, never negative; {@code -1} when unknown. */
-    static long outside(long resident, long committedHeap) {
-        return resident < 0 ? -1 : Math.max(0, resident - committedHeap);
     }
 
     /**

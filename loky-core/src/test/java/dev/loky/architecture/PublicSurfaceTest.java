@@ -81,6 +81,38 @@ class PublicSurfaceTest {
         }).check(CORE);
     }
 
+    /**
+     * Public types of internal packages that loky-core itself does not use from another package,
+     * each with its reason: another module or a class name uses them.
+     */
+    static final Set<String> INTERNAL_FOR_OTHER_MODULES = Set.of(
+            "dev.loky.worker.WorkerMain", // started by name as the workers' main class; the Spring module names it too
+            "dev.loky.pool.PoolFactory", // ProcessExecutors loads it by name, so dev.loky does not depend on dev.loky.pool
+            "dev.loky.pool.AbstractProcessExecutor", // loky-hazelcast's cluster executor extends it
+            "dev.loky.pool.CacheDirectory"); // the Spring module's extracted jar shares the private cache directory's rules
+
+    /**
+     * A public type of an internal package is public only because another loky package uses it (or
+     * another module, {@link #INTERNAL_FOR_OTHER_MODULES}); one that nothing outside its package uses
+     * must be package-private.
+     */
+    @Test
+    void internalTypesArePublicOnlyForAnotherPackage() {
+        classes().that().resideInAnyPackage(INTERNAL_PACKAGES.toArray(String[]::new)).and().arePublic()
+                .should(new ArchCondition<JavaClass>("be used from another loky package") {
+                    @Override
+                    public void check(JavaClass c, ConditionEvents events) {
+                        boolean usedElsewhere = INTERNAL_FOR_OTHER_MODULES.contains(c.getName())
+                                || c.getDirectDependenciesToSelf().stream().anyMatch(d ->
+                                        !d.getOriginClass().getPackageName().equals(c.getPackageName()));
+                        if (!usedElsewhere) {
+                            events.add(SimpleConditionEvent.violated(c, c.getName() + " is public, but nothing outside "
+                                    + c.getPackageName() + " uses it: make it package-private"));
+                        }
+                    }
+                }).check(CORE);
+    }
+
     @Test
     void packagesFormNoCycle() {
         slices().assignedFrom(BY_PACKAGE).should().beFreeOfCycles().check(CORE);

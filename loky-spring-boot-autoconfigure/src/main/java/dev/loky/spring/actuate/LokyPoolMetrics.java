@@ -2,7 +2,6 @@ package dev.loky.spring.actuate;
 
 import dev.loky.PoolSnapshot;
 import dev.loky.ProcessExecutor;
-import dev.loky.spring.invocation.ProcessAsyncInvoker;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -10,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -42,27 +42,27 @@ public class LokyPoolMetrics implements MeterBinder {
     static final Duration CACHE_TIME = Duration.ofSeconds(1);
 
     private final Supplier<ProcessExecutor> executor;
-    private final Supplier<ProcessAsyncInvoker> invoker;
+    private final LongSupplier uncaughtFailures;
     private final long cacheNanos;
     private PoolSnapshot cached;
     private long cachedAtNanos;
 
     /** Gauges of this pool; {@code loky.tasks.uncaught} stays 0. */
     public LokyPoolMetrics(ProcessExecutor executor) {
-        this(() -> executor, null, CACHE_TIME);
+        this(() -> executor, () -> 0, CACHE_TIME);
     }
 
     /**
      * @param executor the pool, asked for when a gauge is read (it may return {@code null}: the gauges then read NaN)
-     * @param invoker the {@code @ProcessAsync} invoker, or a supplier of {@code null} (read when a scrape asks)
+     * @param uncaughtFailures failed fire-and-forget {@code @ProcessAsync} calls so far (read when a scrape asks)
      */
-    public LokyPoolMetrics(Supplier<ProcessExecutor> executor, Supplier<ProcessAsyncInvoker> invoker) {
-        this(executor, invoker, CACHE_TIME);
+    public LokyPoolMetrics(Supplier<ProcessExecutor> executor, LongSupplier uncaughtFailures) {
+        this(executor, uncaughtFailures, CACHE_TIME);
     }
 
-    LokyPoolMetrics(Supplier<ProcessExecutor> executor, Supplier<ProcessAsyncInvoker> invoker, Duration cacheTime) {
+    LokyPoolMetrics(Supplier<ProcessExecutor> executor, LongSupplier uncaughtFailures, Duration cacheTime) {
         this.executor = executor;
-        this.invoker = invoker;
+        this.uncaughtFailures = uncaughtFailures;
         this.cacheNanos = cacheTime.toNanos();
     }
 
@@ -99,7 +99,6 @@ public class LokyPoolMetrics implements MeterBinder {
     }
 
     private double uncaughtFailures() {
-        ProcessAsyncInvoker current = invoker == null ? null : invoker.get();
-        return current == null ? 0 : current.uncaughtFailures();
+        return uncaughtFailures.getAsLong();
     }
 }

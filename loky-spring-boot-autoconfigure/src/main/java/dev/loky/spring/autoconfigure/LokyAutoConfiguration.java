@@ -8,13 +8,11 @@ import dev.loky.spring.ProcessAsyncExceptionHandler;
 import dev.loky.spring.invocation.JsonMappers;
 import dev.loky.spring.invocation.LoggingProcessAsyncExceptionHandler;
 import dev.loky.spring.invocation.ProcessAsyncAnnotationBeanPostProcessor;
-import dev.loky.spring.invocation.ProcessAsyncInvoker;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.beans.factory.config.EmbeddedValueResolver;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -106,11 +104,10 @@ public final class LokyAutoConfiguration {
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         static ProcessAsyncAnnotationBeanPostProcessor processAsyncAnnotationBeanPostProcessor(ConfigurableListableBeanFactory beanFactory,
                 ObjectProvider<ProcessExecutor> executor, ObjectProvider<JsonMapper> mapper, ObjectProvider<ProcessAsyncExceptionHandler> handler) {
-            return new ProcessAsyncAnnotationBeanPostProcessor(() -> new ProcessAsyncInvoker(
+            return new ProcessAsyncAnnotationBeanPostProcessor(beanFactory,
                     SingletonSupplier.of(executor::getObject),
                     SingletonSupplier.of(() -> mapper.getIfUnique(JsonMappers::fallback)),
-                    SingletonSupplier.of(handler::getObject),
-                    new EmbeddedValueResolver(beanFactory), beanFactory));
+                    SingletonSupplier.of(handler::getObject));
         }
     }
 }

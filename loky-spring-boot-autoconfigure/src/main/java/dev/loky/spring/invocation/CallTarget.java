@@ -19,18 +19,18 @@ import java.util.function.Supplier;
  * Where a {@link ProcessAsyncCall} is made: a bean factory (the worker's slim context, or, with
  * {@code loky.start-method=threads}, the caller's own) and the JSON mapper of that context.
  */
-public final class CallTarget {
+final class CallTarget {
 
     private final ListableBeanFactory beanFactory;
     private final Supplier<JsonMapper> mapper;
     private final Map<String, ProcessAsyncMethod> methods = new ConcurrentHashMap<>();
 
-    public CallTarget(ListableBeanFactory beanFactory, Supplier<JsonMapper> mapper) {
+    CallTarget(ListableBeanFactory beanFactory, Supplier<JsonMapper> mapper) {
         this.beanFactory = beanFactory;
         this.mapper = mapper;
     }
 
-    public BeanFactory beanFactory() {
+    BeanFactory beanFactory() {
         return beanFactory;
     }
 

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The {@link CallTarget}s of this JVM: in a worker, the one of its slim context; in the caller's
  * JVM, one per application context whose pool runs tasks on threads ({@code loky.start-method=threads}).
  */
-public final class CallTargets {
+final class CallTargets {
 
     private static final Map<String, CallTarget> IN_PROCESS = new ConcurrentHashMap<>();
     private static volatile CallTarget worker;
@@ -16,8 +16,8 @@ public final class CallTargets {
     private CallTargets() {
     }
 
-    /** Sets the worker's call target, once its slim context is ready. */
-    public static void setWorker(CallTarget target) {
+    /** Sets the worker's call target, once its slim context is ready ({@link WorkerCalls#serve}). */
+    static void setWorker(CallTarget target) {
         worker = target;
     }
 

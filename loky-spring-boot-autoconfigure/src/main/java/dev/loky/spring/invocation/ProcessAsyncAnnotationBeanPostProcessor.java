@@ -1,6 +1,8 @@
 package dev.loky.spring.invocation;
 
+import dev.loky.ProcessExecutor;
 import dev.loky.spring.ProcessAsync;
+import dev.loky.spring.ProcessAsyncExceptionHandler;
 
 import org.springframework.aop.Advisor;
 import org.springframework.aop.Pointcut;
@@ -14,8 +16,11 @@ import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.config.EmbeddedValueResolver;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.lang.reflect.Proxy;
 import java.util.function.Supplier;
@@ -38,8 +43,22 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
     private final transient Supplier<ProcessAsyncInvoker> invokerSupplier;
     private transient volatile ProcessAsyncInvoker invoker;
 
+    /**
+     * The suppliers are asked on first use (when the first bean is proxied), since this
+     * post-processor is created before most beans.
+     *
+     * @param beanFactory the application's: placeholders in {@code timeout}, and the target of in-process calls
+     * @param executor the pool the calls run in
+     * @param mapper the application's JSON mapper
+     * @param exceptionHandler told about failed fire-and-forget ({@code void}) calls
+     */
+    public ProcessAsyncAnnotationBeanPostProcessor(ConfigurableListableBeanFactory beanFactory, Supplier<ProcessExecutor> executor,
+            Supplier<JsonMapper> mapper, Supplier<ProcessAsyncExceptionHandler> exceptionHandler) {
+        this(() -> new ProcessAsyncInvoker(executor, mapper, exceptionHandler, new EmbeddedValueResolver(beanFactory), beanFactory));
+    }
+
     /** @param invoker made on first use, since this post-processor is created before most beans */
-    public ProcessAsyncAnnotationBeanPostProcessor(Supplier<ProcessAsyncInvoker> invoker) {
+    ProcessAsyncAnnotationBeanPostProcessor(Supplier<ProcessAsyncInvoker> invoker) {
         this.invokerSupplier = invoker;
         setProxyTargetClass(true);
     }
@@ -87,8 +106,14 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
     }
 
     /** The invoker, once a bean was proxied; {@code null} before. */
-    public ProcessAsyncInvoker getInvoker() {
+    ProcessAsyncInvoker getInvoker() {
         return invoker;
+    }
+
+    /** Fire-and-forget ({@code void}) calls that failed so far; 0 before a bean was proxied. */
+    public long uncaughtFailures() {
+        ProcessAsyncInvoker current = invoker;
+        return current == null ? 0 : current.uncaughtFailures();
     }
 
     @Override

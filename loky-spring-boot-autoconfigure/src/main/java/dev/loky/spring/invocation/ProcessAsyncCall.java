@@ -11,7 +11,7 @@ import java.util.Arrays;
  * core's Java serialization of it is cheap and safe. Its result is the return value as JSON
  * ({@code null} for {@code void}).
  */
-public final class ProcessAsyncCall implements RemoteCallable<byte[]> {
+final class ProcessAsyncCall implements RemoteCallable<byte[]> {
 
     @Serial
     private static final long serialVersionUID = 1L;

@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * {@link ProcessAsyncCall} to the pool and hands the result back in the shape of the method's return
  * type. Shared by every proxied bean of one application context.
  */
-public class ProcessAsyncInvoker implements AutoCloseable {
+class ProcessAsyncInvoker implements AutoCloseable {
 
     private final Supplier<ProcessExecutor> executor;
     private final Supplier<JsonMapper> mapper;
@@ -38,7 +38,7 @@ public class ProcessAsyncInvoker implements AutoCloseable {
     private final AtomicLong uncaughtFailures = new AtomicLong();
     private volatile Boolean recordArguments;
 
-    public ProcessAsyncInvoker(Supplier<ProcessExecutor> executor, Supplier<JsonMapper> mapper,
+    ProcessAsyncInvoker(Supplier<ProcessExecutor> executor, Supplier<JsonMapper> mapper,
             Supplier<ProcessAsyncExceptionHandler> exceptionHandler, StringValueResolver resolver, ListableBeanFactory beanFactory) {
         this.executor = executor;
         this.verifyRoundTrip = JsonMappers.verifyRoundTrip(resolver == null ? null : resolver.resolveStringValue(

@@ -4,34 +4,23 @@ import dev.loky.TaskSerializationException;
 import dev.loky.spring.InvalidProcessAsyncMethodException;
 import dev.loky.spring.ProcessAsync;
 
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.util.StringUtils;
 import org.springframework.util.StringValueResolver;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.type.TypeFactory;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.Reader;
-import java.io.Writer;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
-import java.util.Iterator;
-import java.util.Spliterator;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.stream.BaseStream;
 
 /**
  * What is known about one {@link ProcessAsync} method of one target class: how its caller sees the
@@ -42,7 +31,7 @@ import java.util.stream.BaseStream;
 final class ProcessAsyncMethod {
 
     /** How the caller sees a call. */
-    public enum Kind {
+    enum Kind {
         /** Returns {@code CompletableFuture<T>}. */
         COMPLETABLE_FUTURE,
         /** Returns {@code CompletionStage<T>}. */
@@ -112,19 +101,7 @@ final class ProcessAsyncMethod {
      * @throws InvalidProcessAsyncMethodException if the method cannot work
      */
     public static ProcessAsyncMethod analyze(Method method, Class<?> targetClass, StringValueResolver resolver, boolean cglib) {
-        int modifiers = method.getModifiers();
-        if (Modifier.isStatic(modifiers)) {
-            throw new InvalidProcessAsyncMethodException(method, "a static method cannot be proxied",
-                    "Make the method an instance method of the bean, or remove @ProcessAsync from it.");
-        }
-        if (Modifier.isPrivate(modifiers)) {
-            throw new InvalidProcessAsyncMethodException(method, "a private method cannot be proxied, so it would silently run inline",
-                    "Make the method public, or remove @ProcessAsync from it.");
-        }
-        if (cglib && Modifier.isFinal(modifiers)) {
-            throw new InvalidProcessAsyncMethodException(method, "a final method cannot be proxied, so it would silently run inline",
-                    "Remove the final modifier, or remove @ProcessAsync from it.");
-        }
+        SignatureChecks.checkProxyable(method, cglib);
 
         ResolvableType returnType = ResolvableType.forMethodReturnType(method, targetClass);
         Class<?> raw = method.getReturnType();
@@ -148,7 +125,7 @@ final class ProcessAsyncMethod {
             resultType = returnType;
         }
         if (resultType != null) {
-            checkTravels(method, resultType, "its result");
+            SignatureChecks.checkTravels(method, resultType, "its result");
         }
 
         Class<?>[] rawParameters = method.getParameterTypes();
@@ -158,65 +135,11 @@ final class ProcessAsyncMethod {
         for (int i = 0; i < rawParameters.length; i++) {
             parameterNames[i] = discovered != null && discovered.length == rawParameters.length ? discovered[i] : "arg" + i;
             parameterTypes[i] = ResolvableType.forMethodParameter(method, i, targetClass);
-            checkTravels(method, parameterTypes[i], "its parameter '" + parameterNames[i] + "'");
+            SignatureChecks.checkTravels(method, parameterTypes[i], "its parameter '" + parameterNames[i] + "'");
         }
 
-        Duration timeout = resolver == null ? null : timeout(method, targetClass, resolver);
+        Duration timeout = resolver == null ? null : SignatureChecks.timeout(method, targetClass, resolver);
         return new ProcessAsyncMethod(method, targetClass, kind, parameterTypes, parameterNames, resultType, timeout);
-    }
-
-    private static void checkTravels(Method method, ResolvableType type, String what) {
-        if (type.hasUnresolvableGenerics() || type.resolve() == null) {
-            throw new InvalidProcessAsyncMethodException(method, what + " has the type " + type + ", whose type variables cannot be resolved from the bean's class, so it cannot be read as JSON",
-                    "Declare a concrete type, or call the method on a subclass that binds the type variables.");
-        }
-        Class<?> raw = type.resolve();
-        Class<?>[] unsupported = {InputStream.class, OutputStream.class, Reader.class, Writer.class, BaseStream.class, Iterator.class,
-                Spliterator.class, Thread.class, ClassLoader.class, Runnable.class, Callable.class, Future.class, CompletionStage.class};
-        for (Class<?> bad : unsupported) {
-            if (bad.isAssignableFrom(raw)) {
-                throw new InvalidProcessAsyncMethodException(method, what + " has the type " + raw.getName() + ", which cannot travel between JVMs as JSON",
-                        "Pass or return plain data (records, collections, strings, numbers, byte[]) instead; read streams into a value first.");
-            }
-        }
-        if (raw.getName().startsWith("java.util.function.") || raw.getName().equals("org.reactivestreams.Publisher")
-                || raw.getName().startsWith("reactor.core.publisher.")) {
-            throw new InvalidProcessAsyncMethodException(method, what + " has the type " + raw.getName() + ", which cannot travel between JVMs as JSON",
-                    "Pass or return plain data (records, collections, strings, numbers, byte[]) instead.");
-        }
-    }
-
-    private static Duration timeout(Method method, Class<?> targetClass, StringValueResolver resolver) {
-        ProcessAsync annotation = AnnotatedElementUtils.findMergedAnnotation(method, ProcessAsync.class);
-        if (annotation == null || !StringUtils.hasText(annotation.timeout())) {
-            annotation = AnnotatedElementUtils.findMergedAnnotation(targetClass, ProcessAsync.class);
-        }
-        if (annotation == null || !StringUtils.hasText(annotation.timeout())) {
-            return null;
-        }
-        String text = annotation.timeout();
-        String value;
-        Duration timeout;
-        try {
-            value = resolver.resolveStringValue(text);
-        } catch (RuntimeException ex) {
-            throw new InvalidProcessAsyncMethodException(method, "its timeout '" + text + "' cannot be resolved: " + ex.getMessage(),
-                    "Define the property the placeholder refers to, or give it a default, e.g. ${my.timeout:30s}.");
-        }
-        if (!StringUtils.hasText(value)) {
-            return null;
-        }
-        try {
-            timeout = DurationStyle.detectAndParse(value.trim(), ChronoUnit.SECONDS);
-        } catch (RuntimeException ex) {
-            throw new InvalidProcessAsyncMethodException(method, "its timeout '" + value + "' is not a duration",
-                    "Write the timeout as a duration such as \"30s\", \"500ms\" or \"PT1M\" (a bare number means seconds).");
-        }
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new InvalidProcessAsyncMethodException(method, "its timeout '" + value + "' is not positive",
-                    "Write a positive timeout such as \"30s\", or leave it empty to use loky.task-timeout.");
-        }
-        return timeout;
     }
 
     public Method method() {

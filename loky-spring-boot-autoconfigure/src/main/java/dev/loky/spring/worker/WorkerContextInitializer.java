@@ -1,9 +1,8 @@
 package dev.loky.spring.worker;
 
 import dev.loky.RemoteRunnable;
-import dev.loky.spring.invocation.CallTarget;
-import dev.loky.spring.invocation.CallTargets;
 import dev.loky.spring.invocation.JsonMappers;
+import dev.loky.spring.invocation.WorkerCalls;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
@@ -152,7 +151,7 @@ public final class WorkerContextInitializer implements RemoteRunnable {
                 JsonMappers.verifyRoundTrip(context.getEnvironment().getProperty(JsonMappers.VERIFY_ROUND_TRIP_PROPERTY)));
         warm(mapper);
         LokyWorkerContext.set(context);
-        CallTargets.setWorker(new CallTarget(context, () -> mapper));
+        WorkerCalls.serve(context, mapper);
     }
 
     /** Moves the forced worker settings above the command-line arguments, before they are bound. */

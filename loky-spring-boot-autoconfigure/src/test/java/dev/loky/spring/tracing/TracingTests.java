@@ -41,7 +41,7 @@ class TracingTests {
 
         assertThat(Long.parseLong(seen.get(0))).as("ran in a worker JVM").isNotEqualTo(ProcessHandle.current().pid());
         SimpleSpan caller = tracer.getSpans().stream()
-                .filter(s -> s.getName().equals("@ProcessAsync TracedService.traceSeenByTheWorker")).reduce((a, b) -> b).orElseThrow();
+                .filter(s -> "@ProcessAsync TracedService.traceSeenByTheWorker".equals(s.getName())).reduce((a, b) -> b).orElseThrow();
         assertThat(seen.get(1)).as("the worker's trace id").isEqualTo(caller.getTraceId());
         assertThat(seen.get(2)).as("the worker span's parent").isEqualTo(caller.getSpanId());
         assertThat(seen.get(3)).as("the caller's MDC in the worker").isEqualTo("r-42");

@@ -50,7 +50,7 @@ public final class LokyMetricsAutoConfiguration {
             ObjectProvider<ProcessAsyncAnnotationBeanPostProcessor> processAsync) {
         return new LokyPoolMetrics(executor::getIfUnique, () -> {
             ProcessAsyncAnnotationBeanPostProcessor postProcessor = processAsync.getIfAvailable();
-            return postProcessor == null ? null : postProcessor.getInvoker();
+            return postProcessor == null ? 0 : postProcessor.uncaughtFailures();
         });
     }
 }
