@@ -1,6 +1,5 @@
 package dev.loky.serialization;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.InvalidObjectException;
@@ -9,6 +8,7 @@ import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -315,17 +315,39 @@ final class CompactForm {
         }
     }
 
-    /** A growable big-endian byte buffer. */
-    private static final class Out extends ByteArrayOutputStream {
+    /** A growable big-endian byte buffer; unsynchronized (one message, one thread), unlike {@code ByteArrayOutputStream}. */
+    private static final class Out {
+        private byte[] buf;
+        private int count;
+
         Out(int size) {
-            super(size);
+            buf = new byte[size];
+        }
+
+        private void ensure(int extra) {
+            if (count + extra > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + extra));
+            }
+        }
+
+        void write(int b) {
+            ensure(1);
+            buf[count++] = (byte) b;
+        }
+
+        void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
         }
 
         void writeInt(int v) {
-            write(v >>> 24);
-            write(v >>> 16);
-            write(v >>> 8);
-            write(v);
+            ensure(4);
+            buf[count] = (byte) (v >>> 24);
+            buf[count + 1] = (byte) (v >>> 16);
+            buf[count + 2] = (byte) (v >>> 8);
+            buf[count + 3] = (byte) v;
+            count += 4;
         }
 
         void writeLong(long v) {
@@ -337,6 +359,10 @@ final class CompactForm {
             byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
             writeInt(bytes.length);
             write(bytes, 0, bytes.length);
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, count);
         }
     }
 
