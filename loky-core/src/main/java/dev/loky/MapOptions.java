@@ -9,8 +9,9 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@link #chunkSize(int)}: items sent to a worker at once. {@code 0} (the default) chooses
- *       automatically: about {@code 4 × workers} chunks when the input's size is known (a
- *       {@link java.util.Collection}), otherwise chunks of {@value #DEFAULT_LAZY_CHUNK_SIZE}.</li>
+ *       automatically: about {@code 4 × workers} chunks of at most 32,768 items when the input's
+ *       size is known (a {@link java.util.Collection}), otherwise chunks of
+ *       {@value #DEFAULT_LAZY_CHUNK_SIZE}.</li>
  *   <li>{@link #taskTimeout(Duration)}: the timeout of each chunk (a chunk is one task in a worker);
  *       {@code null} means the pool's task timeout.</li>
  *   <li>{@link #progress(ProgressListener)}: told after each chunk.</li>

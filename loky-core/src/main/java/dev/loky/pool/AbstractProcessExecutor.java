@@ -89,7 +89,9 @@ public abstract class AbstractProcessExecutor implements ProcessExecutor {
 
     @Override
     public <T, R> List<R> map(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options) {
-        List<R> results = new ArrayList<>();
+        // sized up front when the input's size is known: growing a list of millions of results
+        // copies it over and over in the caller's young generation
+        List<R> results = new ArrayList<>(items instanceof java.util.Collection<?> c ? c.size() : 10);
         try (MapIterator<T, R> iterator = mapIterator(function, items, options, true, true)) {
             iterator.forEachRemaining(results::add);
             if (!iterator.failures().isEmpty()) {

@@ -46,6 +46,15 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
     private final AbstractProcessExecutor executor;
     private final RemoteFunction<T, R> function;
     private final Iterator<T> input;
+    /**
+     * Largest automatic chunk. A chunk of 250,000 boxed ints made its worker (a small young
+     * generation, Serial GC) promote and run full collections of 50-170 ms (JFR, 2,000,000 items on
+     * 2 workers); chunks of 8,192 paid their fixed cost (messages, wake-ups) too often. Measured
+     * side by side in one JVM (caller plus workers' CPU per item, 5 rounds): 32,768 items used the
+     * least CPU and wall time in every round (0.11-0.18 µs per item, against 0.19-0.34 at 250,000
+     * and 0.22-0.47 at 8,192).
+     */
+    static final int MAX_AUTO_CHUNK_SIZE = 32_768;
     private final int chunkSize;
     private final int maxInFlight;
     private final boolean ordered;
@@ -89,7 +98,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
         if (options.chunkSize() > 0) {
             this.chunkSize = options.chunkSize();
         } else if (total >= 0) {
-            this.chunkSize = (int) Math.max(1, (total + 4L * workers - 1) / (4L * workers));
+            this.chunkSize = (int) Math.max(1, Math.min(MAX_AUTO_CHUNK_SIZE, (total + 4L * workers - 1) / (4L * workers)));
         } else {
             this.chunkSize = MapOptions.DEFAULT_LAZY_CHUNK_SIZE;
         }
@@ -174,12 +183,16 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
             throw new IllegalStateException("this map's stream was closed");
         }
         while (inFlight.size() < maxInFlight && input.hasNext()) {
-            List<Object> items = new ArrayList<>(chunkSize);
-            while (items.size() < chunkSize && input.hasNext()) {
-                items.add(input.next());
+            Object[] items = new Object[total < 0 ? chunkSize : (int) Math.max(1, Math.min(chunkSize, total - nextIndex))];
+            int n = 0;
+            while (n < items.length && input.hasNext()) {
+                items[n++] = input.next();
             }
-            inFlight.add(submit(nextIndex, items.toArray()));
-            nextIndex += items.size();
+            if (n < items.length) {
+                items = java.util.Arrays.copyOf(items, n); // the last chunk
+            }
+            inFlight.add(submit(nextIndex, items));
+            nextIndex += n;
         }
     }
 

@@ -52,6 +52,8 @@ import java.util.function.Supplier;
 final class ProcessPool extends AbstractProcessExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
+    /** When OSHI is warmed after the pool's creation: later than a worker's start on a loaded 2-core machine. */
+    private static final long OSHI_WARM_UP_DELAY_MILLIS = 2_000;
 
     private final PoolConfig config;
     private final PoolCounters counters;
@@ -88,8 +90,10 @@ final class ProcessPool extends AbstractProcessExecutor {
             ShutdownHook.register(this);
         }
         if (config.memoryLeakProtection()) {
-            // OSHI takes a while to initialise: do it now, off every caller's path.
-            timer.execute(() -> ResidentMemory.of(ProcessHandle.current().pid()));
+            // OSHI takes a while to initialise (about 155 OSHI and JNA classes and a native library):
+            // do it off every caller's path, and after a cold start's first worker had the CPU to boot.
+            timer.schedule(() -> ResidentMemory.of(ProcessHandle.current().pid()), OSHI_WARM_UP_DELAY_MILLIS,
+                    TimeUnit.MILLISECONDS);
         }
         if (config.prestart()) {
             prestart();

@@ -12,7 +12,9 @@ import java.io.OutputStream;
 /**
  * The default serializer: Java serialization, read through {@link DeserializationFilter}, with
  * classes resolved through the given class loader (the context class loader, so that a worker
- * launched by Spring Boot's launcher sees the application's nested jars).
+ * launched by Spring Boot's launcher sees the application's nested jars). Plain values and
+ * serializable lambdas that capture only plain values take a short form ({@code CompactForm}),
+ * rebuilt through the same {@code $deserializeLambda$} Java serialization uses.
  */
 public final class JavaTaskSerializer implements TaskSerializer {
 
@@ -25,6 +27,10 @@ public final class JavaTaskSerializer implements TaskSerializer {
 
     @Override
     public byte[] serialize(Object value) throws IOException {
+        byte[] compact = CompactForm.encode(value);
+        if (compact != null) {
+            return compact;
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(value);
@@ -34,6 +40,9 @@ public final class JavaTaskSerializer implements TaskSerializer {
 
     @Override
     public Object deserialize(byte[] data, ClassLoader loader) throws IOException, ClassNotFoundException {
+        if (CompactForm.isCompact(data)) {
+            return CompactForm.decode(data, loader);
+        }
         try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(data), loader)) {
             in.setObjectInputFilter(DeserializationFilter.INSTANCE);
             return in.readObject();

@@ -20,24 +20,31 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * A worker's life: read {@code INIT}, run the initializer, report {@code READY}, then run tasks one
- * at a time on this (the main) thread until told to shut down or the parent goes away.
+ * at a time, in the order they came, until told to shut down or the parent goes away.
  *
- * <p>Threads: the main thread runs tasks, one at a time in the order they came, and writes their
- * replies; a channel-reader thread reads frames into the inbox (so a {@code CANCEL} is seen while a
- * task runs, and the parent's writes never block on a busy worker); a parent-watch thread halts the
- * JVM when the parent is gone. The state the reader shares with the main thread
- * ({@link #runningTaskId}, {@link #runningThread}, {@link #cancelled}) is guarded by
- * {@link #runLock}, so an interrupt meant for one task can never hit the next.
+ * <p>Threads: two task threads (the main thread and {@code loky-task-2}) take turns in two roles.
+ * At any time exactly one of them holds the <em>reader role</em> and reads the channel, so a
+ * {@code CANCEL} is seen while a task runs and the parent's writes never block on a busy worker.
+ * When the reader reads a task while nothing runs and the other thread stands by, it runs the task
+ * itself and hands the reader role to the other thread: the task starts without waking a thread
+ * first (the wake-up of the new reader happens beside the task, not before it). When a task is
+ * running, or the other thread is not standing by yet (warm-up), the frame goes to the inbox and
+ * the thread that finishes its task runs it next, so tasks still run one at a time and in order.
+ * A parent-watch thread halts the JVM when the parent is gone.
+ *
+ * <p>All state shared between the threads ({@link #inbox}, the roles, {@link #runningTaskId},
+ * {@link #runningThread}, {@link #cancelled}) is guarded by {@link #runLock}, so an interrupt
+ * meant for one task can never hit the next, and a task's effects are visible to the thread that
+ * runs the next one (both take the lock between tasks).
  */
 final class WorkerLoop {
 
@@ -52,8 +59,15 @@ final class WorkerLoop {
     private final PrintStream log;
     private static final Frame SHUTDOWN = Frame.of(FrameType.SHUTDOWN, 0);
 
-    private final BlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
+    /** Tasks (and a SHUTDOWN) read while another ran, in order; runLock. */
+    private final ArrayDeque<Frame> inbox = new ArrayDeque<>();
     private final Object runLock = new Object();
+    /** The thread holding the reader role, or {@code null} when it is free; runLock. */
+    private Thread readerThread;
+    /** A task (or the SHUTDOWN) is being run; runLock. */
+    private boolean running;
+    /** Task threads waiting in {@link #nextWork()} for work or the reader role; runLock. */
+    private int standingBy;
     private long runningTaskId = -1;
     private Thread runningThread;
     private final Set<Long> cancelled = new HashSet<>();
@@ -110,11 +124,11 @@ final class WorkerLoop {
         }
         // READY: the pid, then the initializer's time (the parent's worker insights)
         send(FrameType.READY, 0, ByteBuffer.allocate(16).putLong(ProcessHandle.current().pid()).putLong(initNanos).array());
-        Thread channelReader = new Thread(this::readChannel, "loky-channel-reader");
-        channelReader.setDaemon(true);
-        channelReader.start();
+        Thread second = new Thread(this::serve, "loky-task-2");
+        second.setDaemon(true);
+        second.start(); // takes the reader role at once: the channel is read during the warm-up
         WarmUp.run(serializer, loader); // after READY: a first task waits for it no longer than it would have paid itself
-        runTasks();
+        serve();
     }
 
     private TaskSerializer createSerializer(String className) throws ReflectiveOperationException {
@@ -125,22 +139,81 @@ final class WorkerLoop {
     }
 
     /**
-     * The channel-reader thread: tasks go to the inbox (the parent may send a few ahead when tasks
-     * are short), control frames act at once; the parent's end closing ends this JVM.
+     * A task thread's loop: run what the inbox holds, else take the free reader role, else stand
+     * by. Never returns: the JVM ends through {@code System.exit} or {@code halt}.
      */
-    private void readChannel() {
+    private void serve() {
+        while (true) {
+            Frame work = nextWork();
+            if (work == null) {
+                work = readUntilRunnable();
+            }
+            // No local keeps the frame: runTask drops its payload once read, so a big argument is
+            // garbage by the time leak protection measures what this worker keeps between tasks.
+            execute(work);
+            work = null;
+        }
+    }
+
+    /** The next inbox frame to run, or {@code null} when this thread took the reader role. */
+    private Frame nextWork() {
+        synchronized (runLock) {
+            running = false; // the caller's previous task, if any, is done
+            while (true) {
+                if (!inbox.isEmpty()) {
+                    running = true;
+                    return inbox.poll();
+                }
+                if (readerThread == null) {
+                    readerThread = Thread.currentThread();
+                    return null;
+                }
+                standingBy++;
+                try {
+                    runLock.wait();
+                } catch (InterruptedException e) {
+                    // a cancel that came too late; there is no task to interrupt
+                } finally {
+                    standingBy--;
+                }
+            }
+        }
+    }
+
+    /**
+     * The reader role: reads frames; control frames act at once; a task (or SHUTDOWN) is returned
+     * to run on this thread when nothing runs and the other thread stands by to take the role over,
+     * otherwise it waits in the inbox. The parent's end closing ends this JVM.
+     */
+    private Frame readUntilRunnable() {
         try {
             while (true) {
                 Frame frame = reader.read();
                 switch (frame.type()) {
-                    case TASK -> inbox.add(frame);
-                    case CHUNK, CHUNK_END, CHUNK_ABORT -> {
-                        // a big task: deserialized here, from the pipe, while the main thread runs the one before
-                        streamedTasks.put(frame.id(), StreamedValues.read(reader, frame, serializer, loader));
-                        inbox.add(Frame.of(FrameType.TASK, frame.id()));
+                    case TASK, SHUTDOWN, CHUNK, CHUNK_END, CHUNK_ABORT -> {
+                        Frame work = switch (frame.type()) {
+                            case SHUTDOWN -> SHUTDOWN;
+                            case TASK -> frame;
+                            default -> {
+                                // a big task: deserialized here, from the pipe, while another task may run;
+                                // an empty TASK frame keeps its place in line
+                                streamedTasks.put(frame.id(), StreamedValues.read(reader, frame, serializer, loader));
+                                yield Frame.of(FrameType.TASK, frame.id());
+                            }
+                        };
+                        synchronized (runLock) {
+                            if (running || !inbox.isEmpty() || standingBy == 0) {
+                                inbox.add(work);
+                                runLock.notify();
+                                continue;
+                            }
+                            running = true;
+                            readerThread = null;
+                            runLock.notify(); // the standing-by thread becomes the reader
+                        }
+                        return work;
                     }
                     case CANCEL -> cancel(frame.id());
-                    case SHUTDOWN -> inbox.add(SHUTDOWN);
                     default -> log.println("loky worker: ignoring unexpected " + frame.type());
                 }
             }
@@ -151,29 +224,14 @@ final class WorkerLoop {
             log.println("loky worker: channel failed: " + e);
             Runtime.getRuntime().halt(EXIT_PROTOCOL);
         }
+        throw new IllegalStateException("unreachable");
     }
 
-    /** The main thread: run tasks in the order they came, until told to shut down. */
-    private void runTasks() {
-        while (true) {
-            // No local keeps the frame: runTask drops its payload once read, so a big argument is
-            // garbage by the time leak protection measures what this worker keeps between tasks.
-            runTask(nextFrame());
+    private void execute(Frame frame) {
+        if (frame == SHUTDOWN) {
+            System.exit(0);
         }
-    }
-
-    private Frame nextFrame() {
-        while (true) {
-            try {
-                Frame frame = inbox.take();
-                if (frame == SHUTDOWN) {
-                    System.exit(0);
-                }
-                return frame;
-            } catch (InterruptedException e) {
-                // a cancel that came too late; there is no task to interrupt
-            }
-        }
+        runTask(frame);
     }
 
     private void cancel(long id) {
@@ -189,7 +247,7 @@ final class WorkerLoop {
     private void runTask(Frame frame) {
         long id = frame.id();
         byte[] payload = frame.payload();
-        frame = null; // see runTasks: nothing of the task may outlive it
+        frame = null; // see serve: nothing of the task may outlive it
         StreamedValues.Value streamed = streamedTasks.remove(id);
         if (streamed != null && streamed.aborted()) {
             // the parent failed to serialize it midway; it fails that call with its own exception
@@ -294,8 +352,10 @@ final class WorkerLoop {
      */
     private byte[] reply(int side, byte[] value, byte[] description) {
         long held = value.length + description.length;
-        for (Frame queued : inbox) {
-            held += queued.payload().length;
+        synchronized (runLock) {
+            for (Frame queued : inbox) {
+                held += queued.payload().length;
+            }
         }
         for (StreamedValues.Value queued : streamedTasks.values()) {
             held += queued.bytes();
