@@ -17,6 +17,9 @@ import java.util.List;
  * <sample-app classpath> [rounds] [application class] [application args...]}; the sample app's
  * classpath is {@code sample-app/target/classes} plus its dependencies
  * ({@code ./mvnw -q -pl sample-app dependency:build-classpath -Dmdep.outputFile=/dev/stdout}).
+ * With {@code -Dthird=<args>} (space-separated), a third mode runs with the starter and those extra
+ * application arguments in the same rounds, e.g. {@code -Dthird=--loky.worker.startup-cache=off}
+ * (the {@code loky.worker.jvm-args} check then runs a JVM on every start).
  */
 public final class StarterStartup {
 
@@ -32,20 +35,34 @@ public final class StarterStartup {
         String classpath = sampleClasspath + java.io.File.pathSeparator + benchmarks;
         List<Double> with = new ArrayList<>();
         List<Double> without = new ArrayList<>();
+        List<Double> third = new ArrayList<>();
+        String thirdArgs = System.getProperty("third", "").strip();
+        List<String> thirdApplicationArgs = new ArrayList<>(applicationArgs);
+        if (!thirdArgs.isEmpty()) {
+            thirdApplicationArgs.addAll(Arrays.asList(thirdArgs.split("\\s+")));
+        }
         run(classpath, "with", application, applicationArgs); // warm the OS page cache for both
         run(classpath, "without", application, applicationArgs);
         for (int round = 0; round < rounds; round++) {
             boolean withFirst = round % 2 == 0;
             double a = run(classpath, withFirst ? "with" : "without", application, applicationArgs);
+            double c = thirdArgs.isEmpty() ? -1 : run(classpath, "with", application, thirdApplicationArgs);
             double b = run(classpath, withFirst ? "without" : "with", application, applicationArgs);
             with.add(withFirst ? a : b);
             without.add(withFirst ? b : a);
-            System.out.printf("round %d: with %.0f ms, without %.0f ms%n", round + 1, withFirst ? a : b, withFirst ? b : a);
+            if (c >= 0) {
+                third.add(c);
+            }
+            System.out.printf("round %d: with %.0f ms, without %.0f ms%s%n", round + 1, withFirst ? a : b, withFirst ? b : a,
+                    c >= 0 ? String.format(", with %s %.0f ms", thirdArgs, c) : "");
         }
         double w = median(with);
         double wo = median(without);
         System.out.printf("SpringApplication.run of %s, %d rounds on %s: median with the starter %.0f ms, without %.0f ms, difference %+.0f ms%n",
                 application, rounds, Jvm.describe(), w, wo, w - wo);
+        if (!third.isEmpty()) {
+            System.out.printf("median with the starter and %s: %.0f ms, difference to without %+.0f ms%n", thirdArgs, median(third), median(third) - wo);
+        }
     }
 
     private static double run(String classpath, String mode, String application, List<String> applicationArgs) throws Exception {
