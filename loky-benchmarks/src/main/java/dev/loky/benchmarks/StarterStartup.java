@@ -19,7 +19,9 @@ import java.util.List;
  * ({@code ./mvnw -q -pl sample-app dependency:build-classpath -Dmdep.outputFile=/dev/stdout}).
  * With {@code -Dthird=<args>} (space-separated), a third mode runs with the starter and those extra
  * application arguments in the same rounds, e.g. {@code -Dthird=--loky.worker.startup-cache=off}
- * (the {@code loky.worker.jvm-args} check then runs a JVM on every start).
+ * (the {@code loky.worker.jvm-args} check then runs a JVM on every start); with
+ * {@code -DthirdClasspath=<classpath>} that third mode runs the sample app from another classpath
+ * (e.g. built from an earlier commit), so before and after are measured in the same rounds.
  */
 public final class StarterStartup {
 
@@ -34,6 +36,10 @@ public final class StarterStartup {
         String benchmarks = Path.of(StarterStartup.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         String classpath = sampleClasspath + java.io.File.pathSeparator + benchmarks;
         String thirdArgs = System.getProperty("third", "").strip();
+        // e.g. the sample app's classpath built from an earlier commit: before and after in the same rounds
+        String thirdClasspath = System.getProperty("thirdClasspath") == null ? null
+                : System.getProperty("thirdClasspath") + java.io.File.pathSeparator + benchmarks;
+        String thirdName = (thirdClasspath == null ? "" : "the third classpath ") + thirdArgs;
         List<String> thirdApplicationArgs = new ArrayList<>(applicationArgs);
         if (!thirdArgs.isEmpty()) {
             thirdApplicationArgs.addAll(Arrays.asList(thirdArgs.split("\\s+")));
@@ -48,7 +54,8 @@ public final class StarterStartup {
         for (int round = 0; round < rounds; round++) {
             boolean withFirst = round % 2 == 0;
             double[] a = run(classpath, withFirst ? "with" : "without", application, applicationArgs);
-            double[] c = thirdArgs.isEmpty() ? null : run(classpath, "with", application, thirdApplicationArgs);
+            double[] c = thirdArgs.isEmpty() && thirdClasspath == null ? null : run(thirdClasspath == null ? classpath : thirdClasspath,
+                    "with", application, thirdApplicationArgs);
             double[] b = run(classpath, withFirst ? "without" : "with", application, applicationArgs);
             double[] with = withFirst ? a : b;
             double[] without = withFirst ? b : a;
@@ -61,7 +68,7 @@ public final class StarterStartup {
             }
             System.out.printf("round %d: with %.0f ms (main CPU %.0f, process CPU %.0f), without %.0f ms (%.0f, %.0f)%s%n", round + 1,
                     with[0], with[1], with[2], without[0], without[1], without[2],
-                    c == null ? "" : String.format(", with %s %.0f ms (%.0f, %.0f)", thirdArgs, c[0], c[1], c[2]));
+                    c == null ? "" : String.format(", with %s %.0f ms (%.0f, %.0f)", thirdName, c[0], c[1], c[2]));
         }
         String[] measures = {"wall", "main-thread CPU", "process CPU"};
         System.out.printf("SpringApplication.run of %s, %d rounds on %s, medians:%n", application, rounds, Jvm.describe());
@@ -69,7 +76,7 @@ public final class StarterStartup {
             double w = median(values.get(0).get(m));
             double wo = median(values.get(1).get(m));
             System.out.printf("  %-16s with the starter %5.0f ms, without %5.0f ms, difference %+5.0f ms%s%n", measures[m], w, wo, w - wo,
-                    thirdArgs.isEmpty() ? "" : String.format("; with %s %5.0f ms (%+.0f)", thirdArgs, median(values.get(2).get(m)),
+                    values.get(2).get(m).isEmpty() ? "" : String.format("; with %s %5.0f ms (%+.0f)", thirdName, median(values.get(2).get(m)),
                             median(values.get(2).get(m)) - wo));
         }
     }
