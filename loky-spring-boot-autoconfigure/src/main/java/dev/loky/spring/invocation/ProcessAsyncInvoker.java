@@ -190,6 +190,12 @@ public class ProcessAsyncInvoker implements AutoCloseable {
     @Override
     public void close() {
         CallTargets.unregisterInProcess(inProcessKey);
+        BackgroundChecks checks = backgroundChecks;
+        backgroundChecks = null;
+        if (checks != null) {
+            // a context that failed before its singletons were all created: no one waits for the checks
+            checks.thread.shutdownNow();
+        }
     }
 
     private record MethodKey(Method method, Class<?> targetClass) {
