@@ -30,10 +30,16 @@ public final class TimedSpringRun {
         if (without) {
             app.setDefaultProperties(java.util.Map.of("spring.autoconfigure.exclude", "dev.loky.spring.autoconfigure.LokyAutoConfiguration"));
         }
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         ConfigurableApplicationContext context = app.run(applicationArgs);
         long elapsed = System.nanoTime() - start;
-        System.out.println("RUN_MS " + elapsed / 1_000_000.0);
+        long cpu = threads.getCurrentThreadCpuTime() - cpuStart;
+        // CPU time of the thread that ran SpringApplication.run, and of the whole JVM so far: on a
+        // loaded machine these move far less than the wall time (which includes waiting for a core)
+        long processCpu = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        System.out.println("RUN_MS " + elapsed / 1_000_000.0 + " MAIN_CPU_MS " + cpu / 1_000_000.0 + " PROCESS_CPU_MS " + processCpu / 1_000_000.0);
         System.out.flush();
         context.close();
         System.exit(0);

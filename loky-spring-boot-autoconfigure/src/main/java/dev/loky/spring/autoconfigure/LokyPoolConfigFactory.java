@@ -87,7 +87,9 @@ final class LokyPoolConfigFactory {
         List<String> jvmArgs = new ArrayList<>(worker.getJvmArgs());
         if (properties.getStartMethod() == StartMethod.SPAWN) {
             if (!jvmArgs.isEmpty() || worker.getJavaHome() != null) {
-                WorkerJvmCheck.check(worker.getJavaHome(), jvmArgs);
+                // with the startup cache on, an accepted combination is remembered: a restart starts no JVM for the check
+                WorkerJvmCheck.check(worker.getJavaHome(), jvmArgs, worker.getStartupCache() == LokyProperties.StartupCache.AUTO
+                        ? CacheDirectory.open(cacheDir(worker)) : Optional.empty());
             }
             // DevTools' restarter reads only this system property (not the Environment): without it a
             // worker's main thread waits in Restarter.immediateRestart and the worker never gets ready

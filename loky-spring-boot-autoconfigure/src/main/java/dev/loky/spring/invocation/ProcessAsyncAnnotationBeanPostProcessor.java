@@ -15,9 +15,11 @@ import org.springframework.aop.support.ComposablePointcut;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.config.EmbeddedValueResolver;
+import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,9 +32,13 @@ import java.util.function.Supplier;
  * {@code AsyncAnnotationBeanPostProcessor}: a bean that is already an AOP proxy gets the advisor
  * first in its chain; any other bean is wrapped in a new (class-based) proxy. Every
  * {@code @ProcessAsync} method of the bean's class is checked here, so an unsupported signature
- * fails the application's startup.
+ * fails the application's startup. The JSON round-trip part of that check runs on a background
+ * thread while the context creates its singletons, and {@link #afterSingletonsInstantiated()} waits
+ * for it (on the thread that refreshes the context), so a type whose JSON does not read back still
+ * fails the start-up, before the context starts; beans created later are checked on their own thread.
  */
-public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSupport implements BeanPostProcessor, DisposableBean {
+public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSupport implements BeanPostProcessor, SmartInitializingSingleton,
+        DisposableBean {
 
     private static final long serialVersionUID = 1L;
 
@@ -42,6 +48,7 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
 
     private final transient Supplier<ProcessAsyncInvoker> invokerSupplier;
     private transient volatile ProcessAsyncInvoker invoker;
+    private transient volatile boolean singletonsInstantiated;
 
     /**
      * The suppliers are asked on first use (when the first bean is proxied), since this
@@ -69,7 +76,10 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
             return bean;
         }
         Class<?> targetClass = ClassUtils.getUserClass(AopUtils.getTargetClass(bean));
-        if (!AopUtils.canApply(POINTCUT, targetClass)) {
+        // Spring's and the JDK's own beans (most of a context) cannot carry @ProcessAsync: skip the
+        // per-method annotation scan of canApply for them, it is a start-up cost paid for every bean
+        if (targetClass.getName().startsWith("org.springframework.") || !AnnotationUtils.isCandidateClass(targetClass, ProcessAsync.class)
+                || !AopUtils.canApply(POINTCUT, targetClass)) {
             return bean;
         }
         boolean existingJdkProxy = bean instanceof Advised && Proxy.isProxyClass(bean.getClass());
@@ -98,11 +108,27 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
                 current = invoker;
                 if (current == null) {
                     current = invokerSupplier.get();
+                    if (!singletonsInstantiated) {
+                        current.checkInBackground();
+                    }
                     invoker = current;
                 }
             }
         }
         return current;
+    }
+
+    /** Fails the start-up if the background JSON round-trip check of a method failed. */
+    @Override
+    public void afterSingletonsInstantiated() {
+        ProcessAsyncInvoker current;
+        synchronized (this) {
+            singletonsInstantiated = true;
+            current = invoker;
+        }
+        if (current != null) {
+            current.awaitChecked();
+        }
     }
 
     /** The invoker, once a bean was proxied; {@code null} before. */

@@ -37,6 +37,8 @@ class ProcessAsyncInvoker implements AutoCloseable {
     private final Map<MethodKey, ProcessAsyncMethod> methods = new ConcurrentHashMap<>();
     private final AtomicLong uncaughtFailures = new AtomicLong();
     private volatile Boolean recordArguments;
+    /** While the context's singletons are created: the round-trip checks running in the background; else {@code null}. */
+    private volatile BackgroundChecks backgroundChecks;
 
     ProcessAsyncInvoker(Supplier<ProcessExecutor> executor, Supplier<JsonMapper> mapper,
             Supplier<ProcessAsyncExceptionHandler> exceptionHandler, StringValueResolver resolver, ListableBeanFactory beanFactory) {
@@ -65,10 +67,41 @@ class ProcessAsyncInvoker implements AutoCloseable {
             ProcessAsyncMethod analyzed = ProcessAsyncMethod.analyze(method, targetClass, resolver, cglib);
             if (verifyRoundTrip) {
                 // no silent data loss: what is written must read back, checked at start-up, not on the first call
-                analyzed.verifyRoundTrip(mapper.get());
+                JsonMapper json = mapper.get();
+                BackgroundChecks checks = backgroundChecks;
+                if (checks == null || !checks.submit(() -> analyzed.verifyRoundTrip(json))) {
+                    analyzed.verifyRoundTrip(json);
+                }
             }
             return analyzed;
         });
+    }
+
+    /**
+     * From now until {@link #awaitChecked()}, the JSON round-trip check of each new method runs on a
+     * background thread ({@code loky-json-check}) instead of the caller's: that check loads and
+     * builds a few hundred Jackson classes and serializers, which would otherwise lengthen the
+     * application's start-up on the thread that creates its beans.
+     */
+    public void checkInBackground() {
+        if (verifyRoundTrip && backgroundChecks == null) {
+            backgroundChecks = new BackgroundChecks();
+        }
+    }
+
+    /**
+     * Waits for the background checks started since {@link #checkInBackground()} and checks later
+     * methods on the caller's thread again.
+     *
+     * @throws dev.loky.spring.InvalidProcessAsyncMethodException the first method (in the order the
+     *     beans were created) whose JSON does not read back
+     */
+    public void awaitChecked() {
+        BackgroundChecks checks = backgroundChecks;
+        backgroundChecks = null;
+        if (checks != null) {
+            checks.await();
+        }
     }
 
     /** {@code loky.insights.record-arguments}: read once, through the context's placeholder resolver. */
@@ -157,9 +190,63 @@ class ProcessAsyncInvoker implements AutoCloseable {
     @Override
     public void close() {
         CallTargets.unregisterInProcess(inProcessKey);
+        BackgroundChecks checks = backgroundChecks;
+        backgroundChecks = null;
+        if (checks != null) {
+            // a context that failed before its singletons were all created: no one waits for the checks
+            checks.thread.shutdownNow();
+        }
     }
 
     private record MethodKey(Method method, Class<?> targetClass) {
+    }
+
+    /** One daemon thread that runs the checks in submission order; thread-safe. */
+    private static final class BackgroundChecks {
+
+        private final java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, "loky-json-check");
+            t.setDaemon(true);
+            return t;
+        });
+        private final java.util.List<java.util.concurrent.Future<?>> checks = new java.util.ArrayList<>();
+        private boolean closed;
+
+        /** {@code false} once {@link #await()} has begun: the caller then checks itself. */
+        synchronized boolean submit(Runnable check) {
+            if (closed) {
+                return false;
+            }
+            checks.add(thread.submit(check));
+            return true;
+        }
+
+        void await() {
+            java.util.List<java.util.concurrent.Future<?>> submitted;
+            synchronized (this) {
+                closed = true;
+                submitted = new java.util.ArrayList<>(checks);
+            }
+            thread.shutdown();
+            try {
+                for (java.util.concurrent.Future<?> check : submitted) {
+                    check.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while checking the @ProcessAsync methods' JSON round trip", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(e.getCause());
+            } finally {
+                thread.shutdownNow();
+            }
+        }
     }
 
     /** The caller's future: cancelling it cancels the task in the pool. */

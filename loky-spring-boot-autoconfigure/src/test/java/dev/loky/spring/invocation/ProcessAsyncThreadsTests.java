@@ -145,7 +145,8 @@ class ProcessAsyncThreadsTests {
     void cancellingTheCallersFutureCancelsTheTask() {
         runner.run(context -> {
             Calculator calculator = context.getBean(Calculator.class);
-            CompletableFuture<List<Point>> future = calculator.pointsLater(1);
+            // a task that cannot finish first (a quick one raced the cancel and sometimes won on a loaded machine)
+            CompletableFuture<String> future = calculator.sleepLater(30_000);
             future.cancel(true);
             assertThat(future).isCancelled();
         });
@@ -309,6 +310,17 @@ class ProcessAsyncThreadsTests {
         @ProcessAsync
         public void fireAndForget(String message) {
             throw new IllegalStateException(message);
+        }
+
+        @ProcessAsync
+        public CompletableFuture<String> sleepLater(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return CompletableFuture.completedFuture("interrupted");
+            }
+            return CompletableFuture.completedFuture("slept");
         }
 
         @ProcessAsync(timeout = "${demo.timeout}")
