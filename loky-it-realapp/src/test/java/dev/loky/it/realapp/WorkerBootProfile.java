@@ -46,9 +46,22 @@ public final class WorkerBootProfile {
         if (!Boolean.getBoolean("profile.before")) {
             application.addInitializers(c -> c.addBeanFactoryPostProcessor(newWorkerFilter()));
         }
+        if (System.getProperty("profile.trace") != null) {
+            String traced = System.getProperty("profile.trace");
+            application.addInitializers(c -> c.getBeanFactory().addBeanPostProcessor(
+                    new org.springframework.beans.factory.config.InstantiationAwareBeanPostProcessor() {
+                        @Override
+                        public Object postProcessBeforeInstantiation(Class<?> beanClass, String beanName) {
+                            if (beanName.equals(traced)) {
+                                new Exception("creating " + beanName).printStackTrace(System.out);
+                            }
+                            return null;
+                        }
+                    }));
+        }
         ConfigurableApplicationContext context = application.run(args);
         long contextReady = System.nanoTime() - start;
-        if (!Boolean.getBoolean("profile.before")) {
+        if (Boolean.getBoolean("profile.create")) {
             try {
                 var create = WorkerContextInitializer.class.getDeclaredMethod("createProcessAsyncBeans", ConfigurableApplicationContext.class);
                 create.setAccessible(true);

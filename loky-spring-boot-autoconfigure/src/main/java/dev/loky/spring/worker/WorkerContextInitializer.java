@@ -38,6 +38,10 @@ import java.util.Set;
  * parent's active profiles plus {@code loky-worker} and {@code loky.worker.profiles}, the parent's
  * property sources in the parent's order and its command-line arguments; no runners, no
  * scheduler, no pool. Jackson is warmed before the worker reports ready.
+ *
+ * <p>Every bean of that context is lazy (see {@link WorkerBeanDefinitionFilter}): a
+ * {@code @ProcessAsync} bean and its dependency closure are created by the first call that needs
+ * them, so a worker whose calls need no database never starts a connection pool or JPA.
  */
 public final class WorkerContextInitializer implements RemoteRunnable {
 
@@ -146,7 +150,6 @@ public final class WorkerContextInitializer implements RemoteRunnable {
         application.addInitializers(context -> context.addBeanFactoryPostProcessor(new WorkerBeanDefinitionFilter()));
         application.addListeners(new KeepWorkerSourceFirst());
         ConfigurableApplicationContext context = application.run(arguments);
-        createProcessAsyncBeans(context);
 
         JsonMapper mapper = JsonMappers.forCalls(JsonMappers.of(context),
                 JsonMappers.verifyRoundTrip(context.getEnvironment().getProperty(JsonMappers.VERIFY_ROUND_TRIP_PROPERTY)));
