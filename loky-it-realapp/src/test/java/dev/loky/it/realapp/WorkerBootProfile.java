@@ -104,6 +104,31 @@ public final class WorkerBootProfile {
                 && !e.getStartupStep().getName().startsWith("spring.beans.smart-initialize"))
                 .sorted((a, b) -> b.getDuration().compareTo(a.getDuration())).limit(8)
                 .forEach(e -> System.out.printf("%6d ms  %s%n", e.getDuration().toMillis(), names.get(e.getStartupStep().getId())));
+        if (Boolean.getBoolean("profile.hold")) {
+            // idle memory of this boot, as a worker's watchdog sees it: after a full GC, then held for jcmd
+            long booted = rssMiB();
+            System.gc();
+            System.out.printf("pid %d VmRSS %d MiB after boot, %d MiB after a GC%n", ProcessHandle.current().pid(), booted, rssMiB());
+            try {
+                Thread.sleep(Long.getLong("profile.holdMillis", 20_000));
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            System.out.printf("idle VmRSS %d MiB%n", rssMiB());
+        }
         context.close();
+    }
+
+    private static long rssMiB() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        return -1;
     }
 }
