@@ -19,6 +19,10 @@ import java.util.Map;
  * worker properties, lazy initialization) with a {@link BufferingApplicationStartup}, and prints
  * where the time goes: the slowest bean instantiations and which bean asked for each. Run with the
  * test classpath, e.g. {@code java -cp "$(cat cp.txt):target/test-classes:target/classes" dev.loky.it.realapp.WorkerBootProfile}.
+ * System properties: {@code profile.before} (no loky bean-definition filter: Boot's lazy
+ * initialization only), {@code profile.create} (then create {@code ClinicService}, as its first call
+ * in a worker does), {@code profile.trace=<bean>} (print the stack that creates that bean),
+ * {@code profile.hold} (GC, print VmRSS, stay idle {@code profile.holdMillis} for {@code jcmd}, print it again).
  */
 public final class WorkerBootProfile {
 
@@ -62,13 +66,8 @@ public final class WorkerBootProfile {
         ConfigurableApplicationContext context = application.run(args);
         long contextReady = System.nanoTime() - start;
         if (Boolean.getBoolean("profile.create")) {
-            try {
-                var create = WorkerContextInitializer.class.getDeclaredMethod("createProcessAsyncBeans", ConfigurableApplicationContext.class);
-                create.setAccessible(true);
-                create.invoke(null, context);
-            } catch (ReflectiveOperationException ex) {
-                throw new IllegalStateException(ex);
-            }
+            // what a worker's first call of ClinicService does: create it and its dependency closure (JPA)
+            context.getBean(ClinicService.class);
         }
         System.out.printf("context refreshed in %d ms%n", Duration.ofNanos(contextReady).toMillis());
         long ready = System.nanoTime() - start;

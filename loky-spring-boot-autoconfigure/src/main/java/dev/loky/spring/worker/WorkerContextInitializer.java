@@ -176,28 +176,6 @@ public final class WorkerContextInitializer implements RemoteRunnable {
         }
     }
 
-    /**
-     * Creates, before the worker reports ready, the beans that calls can reach: those with
-     * {@code @ProcessAsync} methods and (through injection) their dependency closure. Everything
-     * else stays uncreated in the lazy context. A bean that cannot be created here is left for the
-     * call to report.
-     */
-    static void createProcessAsyncBeans(ConfigurableApplicationContext context) {
-        org.springframework.beans.factory.config.ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
-        for (String name : beanFactory.getBeanDefinitionNames()) {
-            Class<?> type = beanFactory.getType(name, false);
-            if (type != null && !beanFactory.getBeanDefinition(name).isAbstract()
-                    && InMemoryDatabaseWarning.hasProcessAsyncMethods(ClassUtils.getUserClass(type))) {
-                try {
-                    beanFactory.getBean(name);
-                } catch (RuntimeException ex) {
-                    org.apache.commons.logging.LogFactory.getLog(WorkerContextInitializer.class)
-                            .debug("@ProcessAsync bean '" + name + "' could not be created ahead of its first call", ex);
-                }
-            }
-        }
-    }
-
     private static void warm(JsonMapper mapper) {
         Map<String, Object> sample = new LinkedHashMap<>();
         sample.put("text", "warm");
