@@ -29,7 +29,12 @@ import java.util.concurrent.TimeUnit;
  * {@code java -cp "$APP_CP:loky-benchmarks/target/benchmarks.jar" dev.loky.benchmarks.SpringWorkerStartup
  * com.example.MyApplication 5 auto}. Arguments: application class, rounds (default 5),
  * {@code loky.worker.startup-cache} ({@code auto} or {@code off}; with {@code auto} the cache is
- * recorded in a private directory during the first rounds and used afterwards).
+ * recorded in a private directory during the first rounds and used afterwards), and optionally
+ * {@code Bean#method}: a public no-argument {@code @ProcessAsync} method called (through the
+ * application's proxy) after each worker start, so that the worker creates that bean's dependency
+ * closure (its slim context creates nothing before a call needs it); its time to answer and the
+ * idle RSS then include that bean (e.g. JPA), e.g.
+ * {@code dev.loky.it.realapp.ClinicService#pid}.
  */
 public final class SpringWorkerStartup {
 
@@ -40,6 +45,7 @@ public final class SpringWorkerStartup {
         Class<?> application = Class.forName(args[0]);
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         String cache = args.length > 2 ? args[2] : "auto";
+        String call = args.length > 3 ? args[3] : null;
         Path cacheDir = Files.createTempDirectory("loky-bench-cache");
         SpringApplication app = new SpringApplication(application);
         app.setWebApplicationType(WebApplicationType.NONE);
@@ -51,10 +57,15 @@ public final class SpringWorkerStartup {
         try (ConfigurableApplicationContext context = app.run()) {
             long appMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - appStart);
             ProcessExecutor executor = context.getBean(ProcessExecutor.class);
+            Runnable callBean = call == null ? () -> { } : beanCall(context, call);
             long first = timeToAnswer(executor);
             List<Long> replacements = new ArrayList<>();
+            List<Long> calls = new ArrayList<>();
             List<Long> rss = new ArrayList<>();
             for (int i = 0; i < rounds; i++) {
+                long callStart = System.nanoTime();
+                callBean.run();
+                calls.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - callStart));
                 long pid = executor.submit(() -> ProcessHandle.current().pid()).get(300, TimeUnit.SECONDS);
                 Thread.sleep(3000); // idle on purpose: memory of a worker that sits idle, not a wait for a condition
                 rss.add(Jvm.rssBytes(pid) / (1024 * 1024));
@@ -66,10 +77,28 @@ public final class SpringWorkerStartup {
             System.out.printf("application started in %d ms (with the starter)%n", appMillis);
             System.out.printf("first worker: %d ms to the first answer%n", first);
             System.out.printf("replacement worker (SIGKILL, then next call): %s ms, median %d ms%n", replacements, median(replacements));
+            if (call != null) {
+                System.out.printf("first call of %s in each worker: %s ms, median %d ms%n", call, calls, median(calls));
+            }
             System.out.printf("idle worker VmRSS: %s MiB, median %d MiB%n", rss, median(rss));
             PoolSnapshot snapshot = executor.snapshot();
             System.out.printf("workers now: %d%n", snapshot.workers().size());
         }
+    }
+
+    /** Calls {@code Bean#method} (a public no-argument method) on the application's bean of that class. */
+    private static Runnable beanCall(ConfigurableApplicationContext context, String call) throws ReflectiveOperationException {
+        String[] parts = call.split("#", 2);
+        Class<?> type = Class.forName(parts[0]);
+        java.lang.reflect.Method method = type.getMethod(parts[1]);
+        Object bean = context.getBean(type);
+        return () -> {
+            try {
+                method.invoke(bean);
+            } catch (ReflectiveOperationException ex) {
+                throw new IllegalStateException(call + " failed: " + ex.getCause(), ex);
+            }
+        };
     }
 
     private static long timeToAnswer(ProcessExecutor executor) throws Exception {

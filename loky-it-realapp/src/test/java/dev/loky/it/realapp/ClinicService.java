@@ -61,6 +61,15 @@ public class ClinicService {
         return ProcessHandle.current().pid();
     }
 
+    /**
+     * The worker's process id, not cached: the cheapest call that makes a worker create this bean
+     * and so its repositories and JPA (benchmarks use it to measure a JPA worker).
+     */
+    @ProcessAsync
+    public long workerPid() {
+        return ProcessHandle.current().pid();
+    }
+
     /** Loaded here, in the caller: an entity with its pets. */
     @Transactional(readOnly = true)
     public OwnerSummary summary(long ownerId) {

@@ -19,6 +19,10 @@ import java.util.Map;
  * worker properties, lazy initialization) with a {@link BufferingApplicationStartup}, and prints
  * where the time goes: the slowest bean instantiations and which bean asked for each. Run with the
  * test classpath, e.g. {@code java -cp "$(cat cp.txt):target/test-classes:target/classes" dev.loky.it.realapp.WorkerBootProfile}.
+ * System properties: {@code profile.before} (no loky bean-definition filter: Boot's lazy
+ * initialization only), {@code profile.create} (then create {@code ClinicService}, as its first call
+ * in a worker does), {@code profile.trace=<bean>} (print the stack that creates that bean),
+ * {@code profile.hold} (GC, print VmRSS, stay idle {@code profile.holdMillis} for {@code jcmd}, print it again).
  */
 public final class WorkerBootProfile {
 
@@ -46,16 +50,24 @@ public final class WorkerBootProfile {
         if (!Boolean.getBoolean("profile.before")) {
             application.addInitializers(c -> c.addBeanFactoryPostProcessor(newWorkerFilter()));
         }
+        if (System.getProperty("profile.trace") != null) {
+            String traced = System.getProperty("profile.trace");
+            application.addInitializers(c -> c.getBeanFactory().addBeanPostProcessor(
+                    new org.springframework.beans.factory.config.InstantiationAwareBeanPostProcessor() {
+                        @Override
+                        public Object postProcessBeforeInstantiation(Class<?> beanClass, String beanName) {
+                            if (beanName.equals(traced)) {
+                                new Exception("creating " + beanName).printStackTrace(System.out);
+                            }
+                            return null;
+                        }
+                    }));
+        }
         ConfigurableApplicationContext context = application.run(args);
         long contextReady = System.nanoTime() - start;
-        if (!Boolean.getBoolean("profile.before")) {
-            try {
-                var create = WorkerContextInitializer.class.getDeclaredMethod("createProcessAsyncBeans", ConfigurableApplicationContext.class);
-                create.setAccessible(true);
-                create.invoke(null, context);
-            } catch (ReflectiveOperationException ex) {
-                throw new IllegalStateException(ex);
-            }
+        if (Boolean.getBoolean("profile.create")) {
+            // what a worker's first call of ClinicService does: create it and its dependency closure (JPA)
+            context.getBean(ClinicService.class);
         }
         System.out.printf("context refreshed in %d ms%n", Duration.ofNanos(contextReady).toMillis());
         long ready = System.nanoTime() - start;
@@ -91,6 +103,31 @@ public final class WorkerBootProfile {
                 && !e.getStartupStep().getName().startsWith("spring.beans.smart-initialize"))
                 .sorted((a, b) -> b.getDuration().compareTo(a.getDuration())).limit(8)
                 .forEach(e -> System.out.printf("%6d ms  %s%n", e.getDuration().toMillis(), names.get(e.getStartupStep().getId())));
+        if (Boolean.getBoolean("profile.hold")) {
+            // idle memory of this boot, as a worker's watchdog sees it: after a full GC, then held for jcmd
+            long booted = rssMiB();
+            System.gc();
+            System.out.printf("pid %d VmRSS %d MiB after boot, %d MiB after a GC%n", ProcessHandle.current().pid(), booted, rssMiB());
+            try {
+                Thread.sleep(Long.getLong("profile.holdMillis", 20_000));
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            System.out.printf("idle VmRSS %d MiB%n", rssMiB());
+        }
         context.close();
+    }
+
+    private static long rssMiB() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        return -1;
     }
 }

@@ -34,6 +34,17 @@ final class LokyPoolConfigFactory {
     /** On every worker's command line: workers never run DevTools' restarter. */
     static final String DEVTOOLS_RESTART_OFF = "-Dspring.devtools.restart.enabled=false";
 
+    /**
+     * On Spring workers' command lines (JDKs that have the flag, Linux): give freed native memory
+     * back to the OS every two seconds. A Spring worker's boot leaves 20-30 MiB of C2 compiler
+     * arenas and other malloc'd memory that glibc keeps; measured on loky-it-realapp's JPA worker,
+     * idle RSS 197 MiB without, 168 MiB with (docs/benchmarks.md). It costs no speed: the trim
+     * runs on its own thread, outside safepoints, and only when there is something to return.
+     */
+    static final String TRIM_NATIVE_HEAP = "-XX:TrimNativeHeapInterval=2000";
+
+    private static final String TRIM_NATIVE_HEAP_PREFIX = "-XX:TrimNativeHeapInterval";
+
     private final LokyProperties properties;
     private final ConfigurableEnvironment environment;
     private final ListableBeanFactory beanFactory;
@@ -94,6 +105,10 @@ final class LokyPoolConfigFactory {
             // DevTools' restarter reads only this system property (not the Environment): without it a
             // worker's main thread waits in Restarter.immediateRestart and the worker never gets ready
             jvmArgs.add(0, DEVTOOLS_RESTART_OFF);
+            if (worker.getJavaHome() == null && trimsNativeHeap(Runtime.version(), System.getProperty("os.name"))
+                    && jvmArgs.stream().noneMatch(arg -> arg.startsWith(TRIM_NATIVE_HEAP_PREFIX))) {
+                jvmArgs.add(0, TRIM_NATIVE_HEAP);
+            }
             validated.run();
             Optional<FatJarLaunch> fatJar = FatJarLaunch.detect();
             Optional<Path> extracted = fatJar.isPresent() && worker.getStartupCache() == LokyProperties.StartupCache.AUTO
@@ -120,6 +135,13 @@ final class LokyPoolConfigFactory {
         listeners.forEach(builder::addListener);
         customizers.forEach(customizer -> customizer.customize(builder));
         return builder.build();
+    }
+
+    /** {@code -XX:TrimNativeHeapInterval} exists from JDK 22, and in 21.0.1+ and 17.0.9+; it acts on glibc only. */
+    static boolean trimsNativeHeap(Runtime.Version version, String osName) {
+        boolean hasFlag = version.feature() >= 22 || (version.feature() == 21 && version.update() >= 1)
+                || (version.feature() == 17 && version.update() >= 9);
+        return hasFlag && osName != null && osName.toLowerCase(java.util.Locale.ROOT).contains("linux");
     }
 
     static Path cacheDir(LokyProperties.Worker worker) {

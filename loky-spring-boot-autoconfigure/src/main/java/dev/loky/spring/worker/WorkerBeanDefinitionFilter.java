@@ -2,12 +2,16 @@ package dev.loky.spring.worker;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.FactoryBean;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.CommandLineRunner;
 import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.context.weaving.LoadTimeWeaverAware;
+import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
 
 import java.util.Arrays;
@@ -78,13 +82,15 @@ final class WorkerBeanDefinitionFilter implements BeanFactoryPostProcessor {
     }
 
     /**
-     * Lazy initialization (set by Spring Boot) leaves alone definitions that ask to be eager.
-     * Spring Data marks its repositories eager in the default bootstrap mode, and background
-     * initialization (the JPA entity manager factory's) starts a bean even when it is lazy: in a
-     * worker those would boot Hibernate and a connection pool whether or not a called bean needs
-     * them. Here repositories become lazy and nothing starts in the background; the worker then
-     * creates the {@code @ProcessAsync} beans and their dependency closure before it reports
-     * ready. An application's own {@code @Lazy(false)} is kept.
+     * Makes the worker context really slim: every bean becomes lazy unless the application asked
+     * for it explicitly ({@code @Lazy(false)}), so a worker creates only what its calls reach.
+     * Spring Boot's lazy initialization alone leaves eager the beans that implement
+     * {@code SmartInitializingSingleton} (the JPA entity manager factory is one: it boots
+     * Hibernate, the connection pool and the in-memory database), Spring Data marks its
+     * repositories eager in the default bootstrap mode, and background initialization starts a
+     * bean even when it is lazy. Here all of them wait for a call that needs them: a called
+     * {@code @ProcessAsync} bean is created on its first call, with its dependency closure.
+     * Post-processors are created by Spring whatever their lazy flag, as they must be.
      */
     private static void makeEagerBeansLazy(ConfigurableListableBeanFactory beanFactory) {
         Class<?> repositoryFactory = ClassUtils.isPresent(REPOSITORY_FACTORY, beanFactory.getBeanClassLoader())
@@ -95,12 +101,43 @@ final class WorkerBeanDefinitionFilter implements BeanFactoryPostProcessor {
                 continue;
             }
             abstractDefinition.setBackgroundInit(false);
-            if (repositoryFactory != null && definition.getBeanClassName() != null
-                    && ClassUtils.isPresent(definition.getBeanClassName(), beanFactory.getBeanClassLoader())
-                    && repositoryFactory.isAssignableFrom(ClassUtils.resolveClassName(definition.getBeanClassName(), beanFactory.getBeanClassLoader()))) {
+            if (abstractDefinition.getLazyInit() == null || isRepository(repositoryFactory, definition, beanFactory)) {
                 definition.setLazyInit(true);
+                hideWeaverAwareFactory(beanFactory, name, abstractDefinition);
             }
         }
+    }
+
+    /**
+     * A context creates every {@link LoadTimeWeaverAware} bean before all other singletons, lazy
+     * or not, so that they can register class transformers early; JPA's entity manager factory
+     * bean is one, and that alone boots Hibernate, the connection pool and the database in every
+     * worker. A worker does no load-time weaving, so such a factory bean is typed as a plain
+     * {@code FactoryBean} of its product: the weaver loop no longer finds it, injection points and
+     * type look-ups of the product (an {@code EntityManagerFactory}) still do, and once created the
+     * instance itself answers every type check.
+     */
+    private static void hideWeaverAwareFactory(ConfigurableListableBeanFactory beanFactory, String name,
+            org.springframework.beans.factory.support.AbstractBeanDefinition definition) {
+        if (!(definition instanceof RootBeanDefinition root) || root.getTargetType() != null) {
+            return;
+        }
+        Class<?> type = beanFactory.getType(BeanFactory.FACTORY_BEAN_PREFIX + name, false);
+        if (type == null || !FactoryBean.class.isAssignableFrom(type) || !LoadTimeWeaverAware.class.isAssignableFrom(type)) {
+            return;
+        }
+        Class<?> product = ResolvableType.forClass(type).as(FactoryBean.class).getGeneric(0).resolve();
+        if (product != null) {
+            root.setTargetType(ResolvableType.forClassWithGenerics(FactoryBean.class, product));
+            logger.debug("Load-time-weaver-aware factory '" + name + "' waits for a call that needs it in the loky worker context");
+        }
+    }
+
+    private static boolean isRepository(Class<?> repositoryFactory, org.springframework.beans.factory.config.BeanDefinition definition,
+            ConfigurableListableBeanFactory beanFactory) {
+        return repositoryFactory != null && definition.getBeanClassName() != null
+                && ClassUtils.isPresent(definition.getBeanClassName(), beanFactory.getBeanClassLoader())
+                && repositoryFactory.isAssignableFrom(ClassUtils.resolveClassName(definition.getBeanClassName(), beanFactory.getBeanClassLoader()));
     }
 
     private static final String REPOSITORY_FACTORY = "org.springframework.data.repository.core.support.RepositoryFactoryBeanSupport";

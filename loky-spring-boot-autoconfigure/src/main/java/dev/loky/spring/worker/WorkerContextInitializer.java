@@ -37,6 +37,10 @@ import java.util.Set;
  * parent's active profiles plus {@code loky-worker} and {@code loky.worker.profiles}, the parent's
  * property sources in the parent's order and its command-line arguments; no runners, no
  * scheduler, no pool. Jackson is warmed before the worker reports ready.
+ *
+ * <p>Every bean of that context is lazy (see {@link WorkerBeanDefinitionFilter}): a
+ * {@code @ProcessAsync} bean and its dependency closure are created by the first call that needs
+ * them, so a worker whose calls need no database never starts a connection pool or JPA.
  */
 public final class WorkerContextInitializer implements RemoteRunnable {
 
@@ -145,7 +149,6 @@ public final class WorkerContextInitializer implements RemoteRunnable {
         application.addInitializers(context -> context.addBeanFactoryPostProcessor(new WorkerBeanDefinitionFilter()));
         application.addListeners(new KeepWorkerSourceFirst());
         ConfigurableApplicationContext context = application.run(arguments);
-        createProcessAsyncBeans(context);
 
         JsonMapper mapper = JsonMappers.forCalls(JsonMappers.of(context),
                 JsonMappers.verifyRoundTrip(context.getEnvironment().getProperty(JsonMappers.VERIFY_ROUND_TRIP_PROPERTY)));
@@ -169,28 +172,6 @@ public final class WorkerContextInitializer implements RemoteRunnable {
         @Override
         public int getOrder() {
             return Ordered.LOWEST_PRECEDENCE;
-        }
-    }
-
-    /**
-     * Creates, before the worker reports ready, the beans that calls can reach: those with
-     * {@code @ProcessAsync} methods and (through injection) their dependency closure. Everything
-     * else stays uncreated in the lazy context. A bean that cannot be created here is left for the
-     * call to report.
-     */
-    static void createProcessAsyncBeans(ConfigurableApplicationContext context) {
-        org.springframework.beans.factory.config.ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
-        for (String name : beanFactory.getBeanDefinitionNames()) {
-            Class<?> type = beanFactory.getType(name, false);
-            if (type != null && !beanFactory.getBeanDefinition(name).isAbstract()
-                    && InMemoryDatabaseWarning.hasProcessAsyncMethods(ClassUtils.getUserClass(type))) {
-                try {
-                    beanFactory.getBean(name);
-                } catch (RuntimeException ex) {
-                    org.apache.commons.logging.LogFactory.getLog(WorkerContextInitializer.class)
-                            .debug("@ProcessAsync bean '" + name + "' could not be created ahead of its first call", ex);
-                }
-            }
         }
     }
 

@@ -58,7 +58,8 @@ class LokyAutoConfigurationTests {
             assertThat(config.memoryLeakThresholdBytes()).isEqualTo(100L * 1024 * 1024);
             assertThat(config.memoryCheckInterval()).isEqualTo(Duration.ofSeconds(1));
             // workers never run DevTools' restarter, which reads only this system property
-            assertThat(config.jvmArgs()).containsExactly("-Dspring.devtools.restart.enabled=false");
+            // and give freed native memory back to the OS where the JDK can (Linux, 17.0.9+, 21.0.1+, 22+)
+            assertThat(config.jvmArgs()).containsExactly(workerArgs());
             assertThat(config.initializer()).isInstanceOf(WorkerContextInitializer.class);
         });
     }
@@ -83,10 +84,41 @@ class LokyAutoConfigurationTests {
             assertThat(config.memoryLeakProtection()).isFalse();
             assertThat(config.memoryLeakThresholdBytes()).isEqualTo(DataSize.ofMegabytes(64).toBytes());
             assertThat(config.memoryCheckInterval()).isEqualTo(Duration.ofMillis(250));
-            assertThat(config.jvmArgs()).containsExactly("-Dspring.devtools.restart.enabled=false", "-Xmx64m", "-Dfoo=bar");
+            assertThat(config.jvmArgs()).containsExactly(workerArgs("-Xmx64m", "-Dfoo=bar"));
             WorkerContextInitializer initializer = (WorkerContextInitializer) config.initializer();
             assertThat(initializer.sources()).containsExactly(ServiceConfig.class.getName());
             assertThat(initializer.profiles()).containsExactly("extra", LokyWorkerContext.PROFILE);
+            context.getBean(ProcessExecutor.class).shutdownNow();
+        });
+    }
+
+    /** What the starter puts on every worker's command line on this JDK, then the user's arguments. */
+    private static String[] workerArgs(String... user) {
+        List<String> args = new java.util.ArrayList<>();
+        if (LokyPoolConfigFactory.trimsNativeHeap(Runtime.version(), System.getProperty("os.name"))) {
+            args.add(LokyPoolConfigFactory.TRIM_NATIVE_HEAP);
+        }
+        args.add(LokyPoolConfigFactory.DEVTOOLS_RESTART_OFF);
+        args.addAll(List.of(user));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void nativeHeapTrimmingIsOnlyAskedOfJdksThatHaveTheFlagOnLinux() {
+        assertThat(LokyPoolConfigFactory.trimsNativeHeap(Runtime.Version.parse("17.0.8"), "Linux")).isFalse();
+        assertThat(LokyPoolConfigFactory.trimsNativeHeap(Runtime.Version.parse("17.0.9"), "Linux")).isTrue();
+        assertThat(LokyPoolConfigFactory.trimsNativeHeap(Runtime.Version.parse("20.0.2"), "Linux")).isFalse();
+        assertThat(LokyPoolConfigFactory.trimsNativeHeap(Runtime.Version.parse("21"), "Linux")).isFalse();
+        assertThat(LokyPoolConfigFactory.trimsNativeHeap(Runtime.Version.parse("21.0.1"), "Linux")).isTrue();
+        assertThat(LokyPoolConfigFactory.trimsNativeHeap(Runtime.Version.parse("25"), "Linux")).isTrue();
+        assertThat(LokyPoolConfigFactory.trimsNativeHeap(Runtime.Version.parse("25"), "Mac OS X")).isFalse();
+    }
+
+    @Test
+    void aUsersOwnNativeHeapTrimIntervalIsKept() {
+        runner.withPropertyValues("loky.worker.jvm-args=-XX:TrimNativeHeapInterval=0").run(context -> {
+            PoolConfig config = context.getBean(ProcessExecutor.class).config();
+            assertThat(config.jvmArgs()).doesNotContain(LokyPoolConfigFactory.TRIM_NATIVE_HEAP).contains("-XX:TrimNativeHeapInterval=0");
             context.getBean(ProcessExecutor.class).shutdownNow();
         });
     }

@@ -18,12 +18,16 @@ class WorkerAutoConfigurationFilterTests {
         "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration",
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
         null,
+        "org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration",
+        "org.springframework.boot.hibernate.autoconfigure.metrics.HibernateMetricsAutoConfiguration",
+        "org.springframework.boot.devtools.autoconfigure.DevToolsDataSourceAutoConfiguration",
     };
 
     @Test
     void inAWorkerTheWebServerMvcServletAndActuatorEndpointsAreSkippedAndTheRestKept() {
         boolean[] keep = new WorkerAutoConfigurationFilter(true).match(CANDIDATES, null);
-        assertThat(keep).containsExactly(false, false, false, false, false, false, true, true, true, true, true);
+        assertThat(keep).containsExactly(false, false, false, false, false, false, true, true, true, true, true,
+                false, false, false);
     }
 
     @Test
