@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every {@code java} block of docs/core.md compiles against this module: a block that declares a
  * class is compiled as it stands; any other block is a snippet, compiled as the body of a method
- * that has a {@code ProcessExecutor pool} at hand.
+ * that has a {@code ProcessExecutor pool} at hand, with the snippet's own imports and no others.
  */
 class CoreDocsExamplesTest {
 
@@ -42,9 +42,16 @@ class CoreDocsExamplesTest {
             if (declared.find()) {
                 sources.add(source(declared.group(1), code));
             } else {
+                // a snippet shows its own imports (the docs promise it): they go above the method,
+                // and nothing else is imported, so a missing import fails here
+                StringBuilder imports = new StringBuilder();
+                StringBuilder body = new StringBuilder();
+                for (String line : code.split("\n")) {
+                    (line.startsWith("import ") ? imports : body).append(line).append('\n');
+                }
                 String name = "Snippet" + sources.size();
-                sources.add(source(name, "import dev.loky.*;\nimport java.util.*;\nimport java.time.Duration;\n"
-                        + "class " + name + " {\n    void run(ProcessExecutor pool) throws Exception {\n" + code + "\n    }\n}\n"));
+                sources.add(source(name, imports + "class " + name + " {\n    void run(dev.loky.ProcessExecutor pool) throws Exception {\n"
+                        + body + "\n    }\n}\n"));
             }
         }
         assertThat(sources).as("java blocks in docs/core.md").hasSizeGreaterThanOrEqualTo(2);
