@@ -51,9 +51,11 @@ final class PoolCounters {
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     boolean finish(PoolTask task, Object value, Throwable error) {
-        boolean completed = error == null ? task.complete(value) : task.completeExceptionally(error);
+        boolean completed = task.claim();
         if (completed) {
+            // counted before the future completes, so a caller that sees it done sees it counted
             (error == null ? succeeded : failed).incrementAndGet();
+            task.settle(value, error);
             TaskOutcome outcome = PoolTask.outcomeOf(error);
             Duration elapsed = task.elapsed();
             listeners.fire(l -> l.taskFinished(outcome, elapsed));

@@ -4,6 +4,7 @@ import dev.loky.TaskOutcome;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A submitted task and the future its caller holds. {@link #cancel(boolean)} tells the pool, which
@@ -32,6 +33,8 @@ final class PoolTask<T> extends CompletableFuture<T> {
     final String description;
     final long submittedNanos = System.nanoTime();
     private final CancelHandler onCancel;
+    /** Set by whoever completes the task first ({@link #claim()}). */
+    private final AtomicBoolean settled = new AtomicBoolean();
 
     /** The worker it was handed to, or {@code null} while queued. Pool lock. */
     WorkerSlot worker;
@@ -48,12 +51,41 @@ final class PoolTask<T> extends CompletableFuture<T> {
         this.onCancel = onCancel;
     }
 
+    /**
+     * Claims the right to complete this task: {@code true} for exactly one caller (the pool with a
+     * result, or the caller cancelling). The winner counts the outcome and then completes the future,
+     * so that counters already include a task by the time anyone can see it done.
+     */
+    boolean claim() {
+        return settled.compareAndSet(false, true);
+    }
+
+    /** Completes a task claimed with {@link #claim()}. */
+    void settle(T value, Throwable error) {
+        if (error == null) {
+            super.complete(value);
+        } else {
+            super.completeExceptionally(error);
+        }
+    }
+
+    @Override
+    public boolean complete(T value) {
+        return claim() && super.complete(value);
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable error) {
+        return claim() && super.completeExceptionally(error);
+    }
+
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-        boolean cancelled = super.cancel(mayInterruptIfRunning);
-        if (cancelled) {
-            onCancel.cancelled(this);
+        if (!claim()) {
+            return false;
         }
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        onCancel.cancelled(this);
         return cancelled;
     }
 
