@@ -16,6 +16,10 @@ import java.util.List;
 final class WorkerCommand {
 
     private static final long MIB = 1024L * 1024;
+    /** The first heap of a worker unless the user sets one: small, so that an idle worker stays small. */
+    static final long INITIAL_HEAP_MIB = 24;
+    /** The young generation's cap with that first heap (see {@link #build}). */
+    static final long MAX_NEW_SIZE_MIB = 64;
     private static final java.util.concurrent.atomic.AtomicBoolean WARNED_EXPLICIT_GC = new java.util.concurrent.atomic.AtomicBoolean();
 
     private WorkerCommand() {
@@ -30,12 +34,20 @@ final class WorkerCommand {
         if (!hasPrefix(user, "-XX:ActiveProcessorCount")) {
             cmd.add("-XX:ActiveProcessorCount=" + Math.max(1, cpus / Math.max(1, maxWorkers)));
         }
-        if (!hasPrefix(user, "-Xmx") && !hasPrefix(user, "-XX:MaxHeapSize") && !hasPrefix(user, "-XX:MaxRAMPercentage")
-                && !hasPrefix(user, "-XX:MaxRAM")) {
+        boolean userMaxHeap = hasPrefix(user, "-Xmx") || hasPrefix(user, "-XX:MaxHeapSize") || hasPrefix(user, "-XX:MaxRAM");
+        boolean smallFirstHeap = !hasPrefix(user, "-Xms") && !hasPrefix(user, "-XX:InitialHeapSize")
+                && (!userMaxHeap || userMaxHeapBytes(user) >= INITIAL_HEAP_MIB * MIB);
+        if (smallFirstHeap) {
+            // Also under the user's own -Xmx: without -Xms the JVM starts with 1/64 of the machine's
+            // memory (capped at -Xmx, so all of -Xmx256m on this 24 GB machine), the serial collector
+            // never shrinks below it, and an idle worker keeps those pages resident (measured on the
+            // sample app's -Xmx256m worker: 156 MiB idle RSS without, 112 MiB with; docs/benchmarks.md)
+            cmd.add("-Xms" + INITIAL_HEAP_MIB + "m");
+        }
+        if (!userMaxHeap) {
             cmd.add("-Xmx" + defaultHeapMiB(maxWorkers) + "m");
-            if (!hasPrefix(user, "-Xms") && !hasPrefix(user, "-XX:InitialHeapSize")) {
-                cmd.add("-Xms24m");
-            }
+        }
+        if (!userMaxHeap || (smallFirstHeap && userMaxHeapBytes(user) >= 4 * MAX_NEW_SIZE_MIB * MIB)) {
             if (!hasPrefix(user, "-Xmn") && !hasPrefix(user, "-XX:NewSize") && !hasPrefix(user, "-XX:MaxNewSize")
                     && !hasPrefix(user, "-XX:NewRatio")) {
                 // Measured (issue 12, docs/benchmarks.md, image-like job): with a 16 MiB first heap the young
@@ -43,7 +55,7 @@ final class WorkerCommand {
                 // and every few items cost a full collection (3x the CPU). A young generation that starts at
                 // 16 MiB and may grow to 64 MiB keeps them short-lived without raising idle RSS.
                 cmd.add("-XX:NewSize=16m");
-                cmd.add("-XX:MaxNewSize=64m");
+                cmd.add("-XX:MaxNewSize=" + MAX_NEW_SIZE_MIB + "m");
             }
         }
         if (user.stream().noneMatch(a -> a.matches("-XX:\\+Use\\w*GC"))) {
@@ -83,6 +95,42 @@ final class WorkerCommand {
         }
         long perWorker = total / 4 / Math.max(1, maxWorkers) / MIB;
         return Math.max(256, Math.min(1024, perWorker));
+    }
+
+    /**
+     * The user's {@code -Xmx} or {@code -XX:MaxHeapSize} in bytes (the last one wins, as in the JVM);
+     * {@code -1} when it is given only through {@code -XX:MaxRAM...} or cannot be read.
+     */
+    static long userMaxHeapBytes(List<String> args) {
+        long bytes = -1;
+        for (String a : args) {
+            String value = a.startsWith("-Xmx") ? a.substring(4)
+                    : a.startsWith("-XX:MaxHeapSize=") ? a.substring("-XX:MaxHeapSize=".length()) : null;
+            if (value != null) {
+                bytes = parseSize(value);
+            }
+        }
+        return bytes;
+    }
+
+    private static long parseSize(String value) {
+        if (value.isEmpty()) {
+            return -1;
+        }
+        char unit = Character.toLowerCase(value.charAt(value.length() - 1));
+        long scale = switch (unit) {
+            case 'k' -> 1024L;
+            case 'm' -> MIB;
+            case 'g' -> 1024 * MIB;
+            case 't' -> 1024 * 1024 * MIB;
+            default -> 1;
+        };
+        String digits = Character.isDigit(unit) ? value : value.substring(0, value.length() - 1);
+        try {
+            return Long.parseLong(digits) * scale;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static boolean hasPrefix(List<String> args, String prefix) {
