@@ -87,6 +87,13 @@ final class Dispatcher {
         prefetch();
     }
 
+    /** Starts one worker for a task about to be submitted, unless start-ups are backing off. */
+    void startFirstWorker(int maxWorkers) {
+        if (!backoff.blocks() && workers.countActive() < maxWorkers) {
+            workers.spawn(maxWorkers);
+        }
+    }
+
     /** Sends queued tasks ahead to busy workers, when tasks are short (see the class comment). */
     private void prefetch() {
         if (queue.isEmpty() || meanTaskNanos == 0 || meanTaskNanos > PREFETCH_BELOW_NANOS) {

@@ -59,6 +59,8 @@ final class ProcessPool extends AbstractProcessExecutor {
     private final PoolCounters counters;
     private final Outcomes outcomes;
     private final AtomicLong taskIds = new AtomicLong();
+    /** Until the first {@code submit}: see there. Racy on purpose: a second early start is harmless. */
+    private volatile boolean firstTask = true;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition terminated = lock.newCondition();
     private final PoolEffects effects;
@@ -106,6 +108,12 @@ final class ProcessPool extends AbstractProcessExecutor {
         checkTimeout(timeout);
         if (state != PoolState.RUNNING) {
             throw rejection();
+        }
+        if (firstTask) {
+            // the first serialization in a fresh JVM loads and links the serialization machinery
+            // (tens of milliseconds): let the first worker boot meanwhile
+            firstTask = false;
+            locked(scheduler::expectTask);
         }
         long id = taskIds.incrementAndGet();
         Duration effectiveTimeout = timeout != null ? timeout : config.taskTimeout();

@@ -104,6 +104,13 @@ final class Scheduler {
         return true;
     }
 
+    /** A task is being serialized: a pool with no worker starts one now, to boot meanwhile. */
+    void expectTask() {
+        if (state == PoolState.RUNNING && workers.countActive() == 0) {
+            dispatcher.startFirstWorker(maxWorkers);
+        }
+    }
+
     void resize(int newMax) {
         maxWorkers = newMax;
         workers.shrinkTo(newMax);

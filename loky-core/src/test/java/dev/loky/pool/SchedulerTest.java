@@ -30,6 +30,17 @@ class SchedulerTest {
     }
 
     @Test
+    void aTaskAnnouncedBeforeItsSubmitStartsTheFirstWorkerOnlyOnce() {
+        h.scheduler.expectTask();
+        assertThat(h.log).containsExactly("launch 1");
+        h.submit();
+        h.scheduler.expectTask();
+        assertThat(h.log).containsExactly("launch 1");
+        h.ready(h.worker(1));
+        assertThat(h.log).containsExactly("launch 1", "send t1 to 1");
+    }
+
+    @Test
     void readyWorkerGetsTheWaitingTask() {
         runningOnWorker1();
         assertThat(h.log).containsExactly("launch 1", "send t1 to 1");
