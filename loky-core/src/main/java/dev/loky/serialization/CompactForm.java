@@ -72,7 +72,12 @@ final class CompactForm {
 
     /** {@code true} when the message is in the short form. */
     static boolean isCompact(byte[] data) {
-        return data.length > 0 && data[0] >= NULL && data[0] <= MAX_TAG;
+        return data.length > 0 && isCompactTag(data[0]);
+    }
+
+    /** Whether a message starting with this byte is in the short form. */
+    static boolean isCompactTag(int first) {
+        return first >= NULL && first <= MAX_TAG;
     }
 
     /** The short form of a value, or {@code null} when it has none (the caller uses Java serialization). */

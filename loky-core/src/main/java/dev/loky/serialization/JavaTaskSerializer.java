@@ -2,12 +2,14 @@ package dev.loky.serialization;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 
 /**
  * The default serializer: Java serialization, read through {@link DeserializationFilter}, with
@@ -52,6 +54,14 @@ public final class JavaTaskSerializer implements TaskSerializer {
     /** Streams the value; the stream is flushed, not closed. */
     @Override
     public void serialize(Object value, OutputStream out) throws IOException {
+        // the pool serializes every task and result through this method (small ones into a buffer):
+        // the short form must apply here too, or every message pays Java serialization again
+        byte[] compact = CompactForm.encode(value);
+        if (compact != null) {
+            out.write(compact);
+            out.flush();
+            return;
+        }
         ObjectOutputStream objects = new ObjectOutputStream(out);
         objects.writeObject(value);
         objects.flush();
@@ -60,7 +70,17 @@ public final class JavaTaskSerializer implements TaskSerializer {
     /** Reads one value in place from {@code in}, through the same filter as {@link #deserialize(byte[], ClassLoader)}. */
     @Override
     public Object deserialize(InputStream in, ClassLoader loader) throws IOException, ClassNotFoundException {
-        ObjectInputStream objects = new LoaderObjectInputStream(in, loader);
+        PushbackInputStream peek = new PushbackInputStream(in, 1);
+        int first = peek.read();
+        if (first < 0) {
+            throw new EOFException("no value: the stream is empty");
+        }
+        peek.unread(first);
+        if (CompactForm.isCompactTag(first)) {
+            // a short-form value is the whole of its stream (the stream given here is bounded to one value)
+            return CompactForm.decode(peek.readAllBytes(), loader);
+        }
+        ObjectInputStream objects = new LoaderObjectInputStream(peek, loader);
         objects.setObjectInputFilter(DeserializationFilter.INSTANCE);
         return objects.readObject();
     }

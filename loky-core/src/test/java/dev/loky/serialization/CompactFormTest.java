@@ -42,6 +42,33 @@ class CompactFormTest {
     }
 
     @Test
+    void theStreamingMethodsThePoolUsesTakeTheShortFormToo() throws Exception {
+        // the pool serializes tasks and results through serialize(Object, OutputStream) (small ones
+        // into a buffer, big ones as chunks): before, that path wrote every value with Java serialization
+        int base = 41;
+        RemoteCallable<Integer> task = () -> base + 1;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        serializer.serialize(task, out);
+        byte[] bytes = out.toByteArray();
+        assertThat(CompactForm.isCompact(bytes)).isTrue();
+        @SuppressWarnings("unchecked")
+        RemoteCallable<Integer> fromBytes = (RemoteCallable<Integer>) serializer.deserialize(bytes, loader);
+        @SuppressWarnings("unchecked")
+        RemoteCallable<Integer> fromStream = (RemoteCallable<Integer>) serializer.deserialize(new java.io.ByteArrayInputStream(bytes), loader);
+        assertThat(fromBytes.call()).isEqualTo(42);
+        assertThat(fromStream.call()).isEqualTo(42);
+        // a big short-form value (streamed as chunks) and a Java-serialized one both read back from a stream
+        String big = "x".repeat(1 << 20);
+        out.reset();
+        serializer.serialize(big, out);
+        assertThat(serializer.deserialize(new java.io.ByteArrayInputStream(out.toByteArray()), loader)).isEqualTo(big);
+        out.reset();
+        serializer.serialize(List.of(1, 2), out);
+        assertThat(CompactForm.isCompact(out.toByteArray())).isFalse();
+        assertThat(serializer.deserialize(new java.io.ByteArrayInputStream(out.toByteArray()), loader)).isEqualTo(List.of(1, 2));
+    }
+
+    @Test
     void aLambdaCapturingPlainValuesTakesTheShortFormAndRunsAfterTheTrip() throws Exception {
         int base = 40;
         String suffix = "!";
