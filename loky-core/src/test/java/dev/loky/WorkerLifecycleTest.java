@@ -89,6 +89,36 @@ class WorkerLifecycleTest {
     }
 
     @Test
+    void eachNewWorkerGetsTheInitializerAsItIsWhenThatWorkerStarts() {
+        Greeting greeting = new Greeting("first");
+        pool = ProcessExecutors.create(PoolConfig.builder().name("init-per-worker").maxWorkers(1).initializer(greeting).build());
+        long first = value(pool.submit(Tasks::pid));
+        assertThat(value(pool.submit(() -> System.getProperty("loky.test.greeting")))).isEqualTo("first");
+
+        greeting.text = "learned later"; // e.g. which beans a Spring worker should create before it is ready
+        ProcessHandle.of(first).ifPresent(ProcessHandle::destroyForcibly);
+        Pids.awaitGone(first);
+
+        assertThat(value(pool.submit(() -> System.getProperty("loky.test.greeting")))).isEqualTo("learned later");
+        assertThat(value(pool.submit(Tasks::pid))).isNotEqualTo(first);
+    }
+
+    /** An initializer whose state the caller changes after the pool was created. */
+    static final class Greeting implements RemoteRunnable {
+        private static final long serialVersionUID = 1L;
+        volatile String text;
+
+        Greeting(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public void run() {
+            System.setProperty("loky.test.greeting", text);
+        }
+    }
+
+    @Test
     void prestartStartsEveryWorkerBeforeAnyTask() {
         pool = ProcessExecutors.create(PoolConfig.builder().name("prestart").maxWorkers(2).prestart(true).build());
 

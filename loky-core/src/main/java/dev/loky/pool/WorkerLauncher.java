@@ -24,6 +24,7 @@ import java.util.function.Supplier;
 final class WorkerLauncher {
 
     private final PoolConfig config;
+    /** The initializer as first serialized: checks it early, and stands in if a later serialization fails. */
     private final byte[] initializer;
     private final Path errorFileDir = ErrorFiles.directory();
     private final Map<List<String>, StartupCache> startupCaches = new HashMap<>();
@@ -31,6 +32,21 @@ final class WorkerLauncher {
     WorkerLauncher(PoolConfig config) {
         this.config = config;
         this.initializer = serializeInitializer(config);
+    }
+
+    /**
+     * The initializer as it is now: serialized for each worker as it starts, so that it carries what
+     * the caller learned since (e.g. which beans a Spring worker should create before it is ready).
+     */
+    private byte[] currentInitializer() {
+        if (config.initializer() == null) {
+            return initializer;
+        }
+        try {
+            return config.serializer().serialize(config.initializer());
+        } catch (Exception e) {
+            return initializer;
+        }
     }
 
     private static byte[] serializeInitializer(PoolConfig config) {
@@ -87,7 +103,7 @@ final class WorkerLauncher {
         }
         w.attach(process, events);
         WorkerInit init = new WorkerInit(w.slot.id, ProcessHandle.current().pid(), config.name(),
-                config.serializer().getClass().getName(), initializer, config.memoryCheckInterval().toMillis(),
+                config.serializer().getClass().getName(), currentInitializer(), config.memoryCheckInterval().toMillis(),
                 config.memoryLeakProtection() ? config.memoryLeakThresholdBytes() : 0);
         w.send(FrameType.INIT, 0, init.encode());
     }

@@ -1,6 +1,7 @@
 package dev.loky.spring.invocation;
 
 import dev.loky.LokyException;
+import dev.loky.PoolConfig;
 import dev.loky.ProcessExecutor;
 import dev.loky.StartMethod;
 import dev.loky.TaskSerializationException;
@@ -125,7 +126,11 @@ class ProcessAsyncInvoker implements AutoCloseable {
         JsonMapper json = mapper.get();
         byte[][] written = method.writeArguments(json, arguments, TaskSerializationException.Side.ARGUMENT_IN_PARENT);
         ProcessExecutor pool = executor.get();
-        String key = pool.config().startMethod() == StartMethod.THREADS ? inProcessKey : null;
+        PoolConfig config = pool.config();
+        String key = config.startMethod() == StartMethod.THREADS ? inProcessKey : null;
+        if (beanName != null && config.initializer() instanceof CalledBeans called) {
+            called.called(beanName);
+        }
         java.util.Map<String, String> context = CallContext.capture();
         // started before the call is built: the tracer writes the trace headers into the context
         Object observation = CallContext.OBSERVATION ? CallObservations.start(observationRegistry.get(), method, context) : null;

@@ -1,9 +1,13 @@
 package dev.loky.spring.worker;
 
 import dev.loky.RemoteRunnable;
+import dev.loky.spring.invocation.CalledBeans;
 import dev.loky.spring.invocation.JsonMappers;
 import dev.loky.spring.invocation.WorkerCalls;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.BeansException;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -17,6 +21,9 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.util.ClassUtils;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serial;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -26,6 +33,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Boots the slim Spring context of a worker JVM: the pool runs it once in each new worker, before
@@ -40,17 +48,26 @@ import java.util.Set;
  *
  * <p>Every bean of that context is lazy (see {@link WorkerBeanDefinitionFilter}): a
  * {@code @ProcessAsync} bean and its dependency closure are created by the first call that needs
- * them, so a worker whose calls need no database never starts a connection pool or JPA.
+ * them, so a worker whose calls need no database never starts a connection pool or JPA. The pool
+ * serializes this initializer again for each worker it starts, with the names of the beans whose
+ * {@code @ProcessAsync} methods the application has called so far ({@link CalledBeans}): a worker
+ * started after those calls (a replacement, a spare, a recycled worker's successor) creates those
+ * beans before it reports ready, so the call it takes over does not wait for them (in an
+ * application with JPA, for Hibernate's boot). In the caller's JVM, thread-safe.
  */
-public final class WorkerContextInitializer implements RemoteRunnable {
+public final class WorkerContextInitializer implements RemoteRunnable, CalledBeans {
 
     @Serial
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+
+    private static final Log logger = LogFactory.getLog(WorkerContextInitializer.class);
 
     private final List<String> sources;
     private final List<String> profiles;
     private final String[] arguments;
     private final EnvironmentSnapshot environment;
+    /** Beans called so far (caller side); in a worker, the beans to create before it reports ready. Written by {@link #writeObject}. */
+    private transient Set<String> calledBeans = ConcurrentHashMap.newKeySet();
 
     public WorkerContextInitializer(List<String> sources, List<String> profiles, String[] arguments, EnvironmentSnapshot environment) {
         this.sources = List.copyOf(sources);
@@ -121,6 +138,30 @@ public final class WorkerContextInitializer implements RemoteRunnable {
     }
 
     @Override
+    public void called(String beanName) {
+        calledBeans.add(beanName);
+    }
+
+    /** The beans a worker started now creates before it reports ready. */
+    public Set<String> calledBeans() {
+        return Set.copyOf(calledBeans);
+    }
+
+    @Serial
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        // a snapshot as a String[]: callers add names while the pool serializes this for a new worker
+        out.writeObject(calledBeans.toArray(String[]::new));
+    }
+
+    @Serial
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        calledBeans = ConcurrentHashMap.newKeySet();
+        calledBeans.addAll(List.of((String[]) in.readObject()));
+    }
+
+    @Override
     public void run() {
         if (sources.isEmpty()) {
             return;
@@ -153,6 +194,7 @@ public final class WorkerContextInitializer implements RemoteRunnable {
         JsonMapper mapper = JsonMappers.forCalls(JsonMappers.of(context),
                 JsonMappers.verifyRoundTrip(context.getEnvironment().getProperty(JsonMappers.VERIFY_ROUND_TRIP_PROPERTY)));
         warm(mapper);
+        createCalledBeans(context);
         LokyWorkerContext.set(context);
         WorkerCalls.serve(context, mapper);
     }
@@ -172,6 +214,24 @@ public final class WorkerContextInitializer implements RemoteRunnable {
         @Override
         public int getOrder() {
             return Ordered.LOWEST_PRECEDENCE;
+        }
+    }
+
+    /**
+     * Creates the beans the application has already called in other workers, with their dependency
+     * closure, before this worker reports ready. A bean that cannot be created is left to its first
+     * call, which then reports why.
+     */
+    private void createCalledBeans(ConfigurableApplicationContext context) {
+        for (String name : calledBeans) {
+            if (!context.containsBean(name)) {
+                continue;
+            }
+            try {
+                context.getBean(name);
+            } catch (BeansException ex) {
+                logger.warn("loky worker: could not create bean '" + name + "' before its first call (its calls will try again): " + ex);
+            }
         }
     }
 
