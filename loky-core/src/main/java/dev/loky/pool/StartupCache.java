@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ({@code -XX:ArchiveClassesAtExit}, then {@code -XX:SharedArchiveFile}) and the AOT cache on JDK 25+
  * ({@code -XX:AOTCacheOutput}, then {@code -XX:AOTCache}, JEP 514/515).
  *
- * <p>The cache file is keyed by the JDK, the classpath, the main class and the JVM arguments, so a
+ * <p>The cache file is keyed by the JDK, the classpath, the main class, the JVM arguments and the
+ * initializer's {@link dev.loky.StartupCacheVariant variant}, so a
  * changed application never uses a stale cache (the JVM also checks, and ignores a mismatching one
  * with a warning). While no cache exists, the pool starts one extra recording worker beside its own
  * (see {@code WorkerLauncher}): it boots, exits at once, and writes the cache to a
@@ -45,6 +46,14 @@ final class StartupCache {
 
     /** The cache for workers launched with {@code command} (without cache flags), or {@code null} if unsupported. */
     static StartupCache forCommand(Path dir, Path javaHome, List<String> command) {
+        return forCommand(dir, javaHome, command, "");
+    }
+
+    /**
+     * The cache for workers launched with {@code command} whose initializer is in {@code variant}
+     * (see {@link dev.loky.StartupCacheVariant}; the empty variant keys the cache by the command alone).
+     */
+    static StartupCache forCommand(Path dir, Path javaHome, List<String> command, String variant) {
         int feature = JavaVersion.feature(javaHome);
         if (feature < 13) {
             return null;
@@ -63,7 +72,7 @@ final class StartupCache {
             }
         }
         boolean aot = feature >= 25;
-        String key = hash(JavaVersion.full(javaHome) + "\n" + String.join("\n", command));
+        String key = hash(JavaVersion.full(javaHome) + "\n" + String.join("\n", command) + (variant.isEmpty() ? "" : "\nvariant " + variant));
         java.util.Optional<Path> privateDir = CacheDirectory.open(dir);
         if (privateDir.isEmpty()) {
             return null;

@@ -1,6 +1,7 @@
 package dev.loky.pool;
 
 import dev.loky.PoolConfig;
+import dev.loky.StartupCacheVariant;
 import dev.loky.protocol.FrameType;
 import dev.loky.protocol.WorkerInit;
 
@@ -27,7 +28,8 @@ final class WorkerLauncher {
     /** The initializer as first serialized: checks it early, and stands in if a later serialization fails. */
     private final byte[] initializer;
     private final Path errorFileDir = ErrorFiles.directory();
-    private final Map<List<String>, StartupCache> startupCaches = new HashMap<>();
+    /** By command and initializer variant. */
+    private final Map<List<Object>, StartupCache> startupCaches = new HashMap<>();
 
     WorkerLauncher(PoolConfig config) {
         this.config = config;
@@ -68,7 +70,7 @@ final class WorkerLauncher {
      */
     void launch(WorkerChannel w, Supplier<WorkerChannel> recorderSlot, WorkerChannel.Events events) {
         List<String> command = WorkerCommand.build(config, w.slot.poolSize, errorFileDir);
-        StartupCache cache = startupCache(command);
+        StartupCache cache = startupCache(command, config.initializer() instanceof StartupCacheVariant v ? v.startupCacheVariant() : "");
         List<String> flags = List.of();
         if (cache != null) {
             StartupCache.Plan plan = cache.plan();
@@ -108,12 +110,12 @@ final class WorkerLauncher {
         w.send(FrameType.INIT, 0, init.encode());
     }
 
-    private synchronized StartupCache startupCache(List<String> command) {
+    private synchronized StartupCache startupCache(List<String> command, String variant) {
         if (config.startupCacheDir() == null) {
             return null;
         }
-        return startupCaches.computeIfAbsent(command, c -> StartupCache.forCommand(config.startupCacheDir(),
-                config.javaHome() != null ? config.javaHome() : Path.of(System.getProperty("java.home")), c));
+        return startupCaches.computeIfAbsent(List.of(command, variant), key -> StartupCache.forCommand(config.startupCacheDir(),
+                config.javaHome() != null ? config.javaHome() : Path.of(System.getProperty("java.home")), command, variant));
     }
 
     /** The command with JVM flags inserted before its classpath and main class. */

@@ -77,6 +77,30 @@ class CacheDirectoryTest {
     }
 
     @Test
+    void eachInitializerVariantHasAStartupCacheOfItsOwn() throws Exception {
+        Path dir = tmp.resolve("variants");
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        StartupCache plain = StartupCache.forCommand(dir, javaHome, command());
+        StartupCache.Plan recording = plain.plan();
+        Files.writeString(recording.recording().temporary(), "the slim boot");
+        plain.recorded(recording.recording(), 0);
+
+        assertThat(StartupCache.forCommand(dir, javaHome, command(), "").plan().jvmArgs())
+                .as("the empty variant is the command's own cache").isEqualTo(plain.plan().jvmArgs());
+        StartupCache warm = StartupCache.forCommand(dir, javaHome, command(), "clinicService");
+        StartupCache.Plan warmPlan = warm.plan();
+        assertThat(warmPlan.jvmArgs()).as("not the slim boot's cache").isEmpty();
+        assertThat(warmPlan.recording()).as("recorded by a worker in that variant").isNotNull();
+        Files.writeString(warmPlan.recording().temporary(), "the boot with JPA");
+        warm.recorded(warmPlan.recording(), 0);
+
+        String flag = StartupCache.forCommand(dir, javaHome, command(), "clinicService").plan().jvmArgs().get(0);
+        assertThat(Path.of(flag.substring(flag.indexOf('=') + 1))).hasContent("the boot with JPA");
+        String plainFlag = plain.plan().jvmArgs().get(0);
+        assertThat(Path.of(plainFlag.substring(plainFlag.indexOf('=') + 1))).hasContent("the slim boot");
+    }
+
+    @Test
     void pruningRemovesTheOldestEntriesUntilUnderTheLimit() throws Exception {
         Path dir = CacheDirectory.open(tmp.resolve("prune")).orElseThrow();
         long now = System.currentTimeMillis();

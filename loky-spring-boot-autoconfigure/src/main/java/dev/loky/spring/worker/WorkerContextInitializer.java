@@ -1,6 +1,7 @@
 package dev.loky.spring.worker;
 
 import dev.loky.RemoteRunnable;
+import dev.loky.StartupCacheVariant;
 import dev.loky.spring.invocation.CalledBeans;
 import dev.loky.spring.invocation.JsonMappers;
 import dev.loky.spring.invocation.WorkerCalls;
@@ -33,6 +34,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -53,9 +55,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code @ProcessAsync} methods the application has called so far ({@link CalledBeans}): a worker
  * started after those calls (a replacement, a spare, a recycled worker's successor) creates those
  * beans before it reports ready, so the call it takes over does not wait for them (in an
- * application with JPA, for Hibernate's boot). In the caller's JVM, thread-safe.
+ * application with JPA, for Hibernate's boot). Each set of called beans is a start-up cache variant
+ * of its own ({@link StartupCacheVariant}), recorded by a worker that creates those beans, so the
+ * classes they load (Hibernate's) are in the cache such a worker starts from. In the caller's JVM,
+ * thread-safe.
  */
-public final class WorkerContextInitializer implements RemoteRunnable, CalledBeans {
+public final class WorkerContextInitializer implements RemoteRunnable, CalledBeans, StartupCacheVariant {
 
     @Serial
     private static final long serialVersionUID = 2L;
@@ -140,6 +145,12 @@ public final class WorkerContextInitializer implements RemoteRunnable, CalledBea
     @Override
     public void called(String beanName) {
         calledBeans.add(beanName);
+    }
+
+    /** The called beans, sorted: workers that create the same beans start from the same cache. */
+    @Override
+    public String startupCacheVariant() {
+        return String.join(",", new TreeSet<>(calledBeans));
     }
 
     /** The beans a worker started now creates before it reports ready. */
