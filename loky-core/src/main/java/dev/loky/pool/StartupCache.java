@@ -97,14 +97,23 @@ final class StartupCache {
 
     /** The plan for the next worker; at most one recording runs at a time. */
     Plan plan() {
-        if (CacheDirectory.isPlainFile(cacheFile) && verified()) {
+        List<String> existing = existing();
+        if (!existing.isEmpty()) {
             CacheDirectory.touch(cacheFile);
-            return new Plan(List.of((aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + cacheFile), null);
+            return new Plan(existing, null);
         }
         if (recording.compareAndSet(false, true)) {
             return new Plan(List.of(), new Recording(cacheFile.resolveSibling(cacheFile.getFileName() + "." + UUID.randomUUID() + ".tmp")));
         }
         return new Plan(List.of(), null);
+    }
+
+    /** The JVM arguments that use this cache if it exists (and is intact); none otherwise, and no recording starts. */
+    List<String> existing() {
+        if (CacheDirectory.isPlainFile(cacheFile) && verified()) {
+            return List.of((aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + cacheFile);
+        }
+        return List.of();
     }
 
     /** The JVM arguments of a worker that records the cache into {@code recording}'s file as it exits. */

@@ -70,11 +70,17 @@ final class WorkerLauncher {
      */
     void launch(WorkerChannel w, Supplier<WorkerChannel> recorderSlot, WorkerChannel.Events events) {
         List<String> command = WorkerCommand.build(config, w.slot.poolSize, errorFileDir);
-        StartupCache cache = startupCache(command, config.initializer() instanceof StartupCacheVariant v ? v.startupCacheVariant() : "");
+        String variant = config.initializer() instanceof StartupCacheVariant v ? v.startupCacheVariant() : "";
+        StartupCache cache = startupCache(command, variant);
         List<String> flags = List.of();
         if (cache != null) {
             StartupCache.Plan plan = cache.plan();
             flags = plan.jvmArgs();
+            if (flags.isEmpty() && !variant.isEmpty()) {
+                // while its variant's cache is not there yet, the first (slim) boot's cache still covers most classes
+                StartupCache slim = startupCache(command, "");
+                flags = slim == null ? List.of() : slim.existing();
+            }
             if (plan.recording() != null) {
                 WorkerChannel recorder = recorderSlot.get();
                 if (recorder == null) {
@@ -82,7 +88,7 @@ final class WorkerLauncher {
                 } else {
                     recorder.startupCache = cache;
                     recorder.startupCacheRecording = plan.recording();
-                    start(recorder, withFlags(command, cache.recordingFlags(plan.recording())), events);
+                    start(recorder, atLowestPriority(withFlags(command, cache.recordingFlags(plan.recording()))), events);
                 }
             }
         }
@@ -116,6 +122,23 @@ final class WorkerLauncher {
         }
         return startupCaches.computeIfAbsent(List.of(command, variant), key -> StartupCache.forCommand(config.startupCacheDir(),
                 config.javaHome() != null ? config.javaHome() : Path.of(System.getProperty("java.home")), command, variant));
+    }
+
+    /**
+     * A recording worker's command run through {@code nice -n 19} where the system has it: the
+     * recording is worth having, but never at the expense of the worker that a caller waits for,
+     * nor of the application's own start, which it would otherwise halve on two cores ({@code nice}
+     * execs the JVM, so the pid is the JVM's).
+     */
+    private static List<String> atLowestPriority(List<String> command) {
+        for (String nice : List.of("/usr/bin/nice", "/bin/nice")) {
+            if (java.nio.file.Files.isExecutable(Path.of(nice))) {
+                List<String> niced = new ArrayList<>(List.of(nice, "-n", "19"));
+                niced.addAll(command);
+                return niced;
+            }
+        }
+        return command;
     }
 
     /** The command with JVM flags inserted before its classpath and main class. */

@@ -88,6 +88,8 @@ class CacheDirectoryTest {
         assertThat(StartupCache.forCommand(dir, javaHome, command(), "").plan().jvmArgs())
                 .as("the empty variant is the command's own cache").isEqualTo(plain.plan().jvmArgs());
         StartupCache warm = StartupCache.forCommand(dir, javaHome, command(), "clinicService");
+        assertThat(warm.existing()).as("nothing recorded for it yet").isEmpty();
+        assertThat(plain.existing()).as("what a worker of the new variant starts from meanwhile").isEqualTo(plain.plan().jvmArgs());
         StartupCache.Plan warmPlan = warm.plan();
         assertThat(warmPlan.jvmArgs()).as("not the slim boot's cache").isEmpty();
         assertThat(warmPlan.recording()).as("recorded by a worker in that variant").isNotNull();
