@@ -72,7 +72,10 @@ final class StartupCache {
             }
         }
         boolean aot = feature >= 25;
-        String key = hash(JavaVersion.full(javaHome) + "\n" + String.join("\n", command) + (variant.isEmpty() ? "" : "\nvariant " + variant));
+        // not the crash-report path: a private directory made afresh by each parent JVM, which would
+        // otherwise key a new cache on every start of the application
+        List<String> stable = command.stream().filter(arg -> !arg.startsWith("-XX:ErrorFile=")).toList();
+        String key = hash(JavaVersion.full(javaHome) + "\n" + String.join("\n", stable) + (variant.isEmpty() ? "" : "\nvariant " + variant));
         java.util.Optional<Path> privateDir = CacheDirectory.open(dir);
         if (privateDir.isEmpty()) {
             return null;

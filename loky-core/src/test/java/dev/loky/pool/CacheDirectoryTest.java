@@ -77,6 +77,25 @@ class CacheDirectoryTest {
     }
 
     @Test
+    void theNextStartOfTheApplicationFindsTheCacheAlthoughItsCrashReportDirectoryIsNew() throws Exception {
+        Path dir = tmp.resolve("restarts");
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        StartupCache firstRun = StartupCache.forCommand(dir, javaHome, withErrorFile(command(), "/tmp/loky-worker-errors-111"));
+        StartupCache.Plan recording = firstRun.plan();
+        Files.writeString(recording.recording().temporary(), "an archive");
+        firstRun.recorded(recording.recording(), 0);
+
+        StartupCache nextRun = StartupCache.forCommand(dir, javaHome, withErrorFile(command(), "/tmp/loky-worker-errors-222"));
+        assertThat(nextRun.plan().jvmArgs()).as("the same cache, not a new recording").isEqualTo(firstRun.plan().jvmArgs());
+    }
+
+    private static List<String> withErrorFile(List<String> command, String errorDir) {
+        List<String> with = new java.util.ArrayList<>(command);
+        with.add(1, "-XX:ErrorFile=" + errorDir + "/loky-worker-hs_err_pid%p.log");
+        return with;
+    }
+
+    @Test
     void eachInitializerVariantHasAStartupCacheOfItsOwn() throws Exception {
         Path dir = tmp.resolve("variants");
         Path javaHome = Path.of(System.getProperty("java.home"));

@@ -9,6 +9,7 @@ import dev.loky.pool.CacheDirectory;
 import dev.loky.spring.InvalidLokyPropertyException;
 import dev.loky.spring.LokyPoolCustomizer;
 import dev.loky.spring.LokyProperties;
+import dev.loky.spring.worker.CalledBeansMemory;
 import dev.loky.spring.worker.WorkerContextInitializer;
 
 import org.apache.commons.logging.Log;
@@ -67,15 +68,22 @@ final class LokyPoolConfigFactory {
         List<String> sources = properties.getStartMethod() == StartMethod.SPAWN ? sources() : List.of();
         PoolConfig known = PoolConfig.builder().name("loky").maxWorkers(properties.getMaxWorkers())
                 .startMethod(properties.getStartMethod()).build();
-        return new PreparedProcessExecutor(known, validated -> ProcessExecutors.create(create(listeners, customizers, sources, validated)));
+        // asked here: the test framework's frames are on this thread, not on the preparing one
+        boolean testRun = TestRuns.isAnyTest();
+        return new PreparedProcessExecutor(known, validated -> ProcessExecutors.create(create(listeners, customizers, sources, validated, testRun)));
     }
 
     PoolConfig create(List<PoolEventListener> listeners, List<LokyPoolCustomizer> customizers) {
-        return create(listeners, customizers, properties.getStartMethod() == StartMethod.SPAWN ? sources() : List.of(), () -> { });
+        return create(listeners, customizers, properties.getStartMethod() == StartMethod.SPAWN ? sources() : List.of(), () -> { },
+                TestRuns.isAnyTest());
     }
 
+    /**
+     * @param testRun under a test framework the called beans of earlier runs are not remembered:
+     * a test's workers must not depend on what earlier runs called
+     */
     private PoolConfig create(List<PoolEventListener> listeners, List<LokyPoolCustomizer> customizers, List<String> sources,
-            Runnable validated) {
+            Runnable validated, boolean testRun) {
         LokyProperties.Worker worker = properties.getWorker();
         LokyProperties.Memory memory = properties.getMemory();
         PoolConfig.Builder builder = PoolConfig.builder()
@@ -125,10 +133,16 @@ final class LokyPoolConfigFactory {
                 jvmArgs.add(FatJarLaunch.LOADER_MAIN_ARGUMENT);
                 logger.debug("Running from an executable jar: workers start " + FatJarLaunch.LAUNCHER + " on " + fatJar.get().classpath());
             }
-            builder.initializer(WorkerContextInitializer.capture(environment, sources, worker.getProfiles(), arguments));
+            WorkerContextInitializer initializer = WorkerContextInitializer.capture(environment, sources, worker.getProfiles(), arguments);
+            builder.initializer(initializer);
             if (worker.getStartupCache() == LokyProperties.StartupCache.AUTO) {
                 builder.startupCacheDir(cacheDir(worker));
-                CacheDirectory.open(cacheDir(worker)).ifPresent(dir -> CacheDirectory.prune(dir, worker.getCacheMaxSize().toBytes()));
+                Optional<Path> privateDir = CacheDirectory.open(cacheDir(worker));
+                privateDir.ifPresent(dir -> CacheDirectory.prune(dir, worker.getCacheMaxSize().toBytes()));
+                if (!testRun) {
+                    String classpath = builder.build().classpath();
+                    privateDir.ifPresent(dir -> initializer.rememberIn(CalledBeansMemory.in(dir, sources, classpath)));
+                }
             }
         }
         builder.jvmArgs(jvmArgs);

@@ -73,6 +73,8 @@ public final class WorkerContextInitializer implements RemoteRunnable, CalledBea
     private final EnvironmentSnapshot environment;
     /** Beans called so far (caller side); in a worker, the beans to create before it reports ready. Written by {@link #writeObject}. */
     private transient Set<String> calledBeans = ConcurrentHashMap.newKeySet();
+    /** Caller side: where the called beans are remembered for the application's next run; {@code null} = nowhere. */
+    private transient volatile CalledBeansMemory memory;
 
     public WorkerContextInitializer(List<String> sources, List<String> profiles, String[] arguments, EnvironmentSnapshot environment) {
         this.sources = List.copyOf(sources);
@@ -144,7 +146,20 @@ public final class WorkerContextInitializer implements RemoteRunnable, CalledBea
 
     @Override
     public void called(String beanName) {
-        calledBeans.add(beanName);
+        CalledBeansMemory remembered = memory;
+        if (calledBeans.add(beanName) && remembered != null) {
+            // once per bean and run: the next run's first workers create it before they are ready
+            remembered.save(calledBeans);
+        }
+    }
+
+    /**
+     * Starts from the beans called in the application's earlier runs, and remembers this run's
+     * there: workers started before this run's first call then create them too.
+     */
+    public void rememberIn(CalledBeansMemory memory) {
+        calledBeans.addAll(memory.load());
+        this.memory = memory;
     }
 
     /** The called beans, sorted: workers that create the same beans start from the same cache. */
