@@ -6,6 +6,7 @@ import dev.loky.protocol.FrameType;
 import dev.loky.protocol.WorkerInit;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -132,7 +133,7 @@ final class WorkerLauncher {
      */
     private static List<String> atLowestPriority(List<String> command) {
         for (String nice : List.of("/usr/bin/nice", "/bin/nice")) {
-            if (java.nio.file.Files.isExecutable(Path.of(nice))) {
+            if (Files.isExecutable(Path.of(nice))) {
                 List<String> niced = new ArrayList<>(List.of(nice, "-n", "19"));
                 niced.addAll(command);
                 return niced;
