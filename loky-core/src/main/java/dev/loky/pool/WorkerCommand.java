@@ -64,8 +64,11 @@ final class WorkerCommand {
         cmd.add("-XX:+DisplayVMOutputToStderr");
         // Unified logging writes warnings to stdout by default, which is the channel: move it to stderr.
         cmd.add("-Xlog:disable");
-        // CDS warnings ("Skipping ...: Not linked") are noise that would crowd crash messages.
-        cmd.add("-Xlog:all=warning,cds*=off:stderr");
+        // CDS warnings ("Skipping ...: Not linked") are noise that would crowd crash messages; from
+        // JDK 25 the AOT cache's ("class ... cannot be archived", 100+ lines per recording) have a tag
+        // of their own, which older JVMs reject as an invalid option
+        cmd.add(StartupCache.JavaVersion.feature(javaHome) >= 25 ? "-Xlog:all=warning,cds*=off,aot*=off:stderr"
+                : "-Xlog:all=warning,cds*=off:stderr");
         cmd.add("-XX:-UsePerfData");
         cmd.add("-XX:-CreateCoredumpOnCrash");
         if (!hasPrefix(user, "-XX:ErrorFile")) {

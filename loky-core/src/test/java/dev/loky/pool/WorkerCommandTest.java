@@ -46,6 +46,31 @@ class WorkerCommandTest {
     }
 
     @Test
+    void theLoggingOptionsAreOnesEachJdkHereAccepts() throws Exception {
+        // JDK 25 silences the AOT cache's warnings with a tag that JDK 17 rejects as an invalid option
+        List<Path> homes = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"))));
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (java.nio.file.Files.isDirectory(jvms)) {
+            try (var dirs = java.nio.file.Files.list(jvms)) {
+                dirs.filter(home -> java.nio.file.Files.isExecutable(home.resolve("bin").resolve("java"))).forEach(homes::add);
+            }
+        }
+        for (Path home : homes) {
+            List<String> cmd = WorkerCommand.build(PoolConfig.builder().javaHome(home).build(), 2, Path.of("/tmp"));
+            List<String> check = new java.util.ArrayList<>(List.of(cmd.get(0)));
+            cmd.stream().filter(arg -> arg.startsWith("-Xlog")).forEach(check::add);
+            check.add("-version");
+            Process process = new ProcessBuilder(check).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(check + "\n" + output).isZero();
+            if (output.contains("version \"25")) {
+                assertThat(check).contains("-Xlog:all=warning,cds*=off,aot*=off:stderr");
+            }
+        }
+    }
+
+    @Test
     void sizesAreReadAsTheJvmReadsThem() {
         assertThat(WorkerCommand.userMaxHeapBytes(List.of("-Xmx2g"))).isEqualTo(2L << 30);
         assertThat(WorkerCommand.userMaxHeapBytes(List.of("-Xmx512M", "-XX:MaxHeapSize=300m"))).isEqualTo(300L << 20);
