@@ -82,7 +82,7 @@ final class LokyPoolConfigFactory {
      * @param testRun under a test framework the called beans of earlier runs are not remembered:
      * a test's workers must not depend on what earlier runs called
      */
-    private PoolConfig create(List<PoolEventListener> listeners, List<LokyPoolCustomizer> customizers, List<String> sources,
+    PoolConfig create(List<PoolEventListener> listeners, List<LokyPoolCustomizer> customizers, List<String> sources,
             Runnable validated, boolean testRun) {
         LokyProperties.Worker worker = properties.getWorker();
         LokyProperties.Memory memory = properties.getMemory();
