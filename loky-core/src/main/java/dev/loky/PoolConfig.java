@@ -106,11 +106,7 @@ public final class PoolConfig {
     public Path javaHome() { return javaHome != null ? javaHome : Path.of(System.getProperty("java.home")); }
     /** Extra environment variables for workers. */
     public Map<String, String> environment() { return environment; }
-    /**
-     * Run once in each new worker before its first task; {@code null} = none. It is serialized
-     * again for each worker as that worker starts, so it may carry what the caller learned since
-     * the pool was created (its state must then be safe to serialize while other threads change it).
-     */
+    /** Run once in each new worker before its first task, serialized anew as each worker starts (see core.md); {@code null} = none. */
     public RemoteRunnable initializer() { return initializer; }
     /** Recycle a worker after this many tasks; 0 = never. */
     public int workerMaxTasks() { return workerMaxTasks; }
