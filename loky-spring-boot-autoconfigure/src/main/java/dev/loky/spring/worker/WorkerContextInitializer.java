@@ -146,6 +146,11 @@ public final class WorkerContextInitializer implements RemoteRunnable, CalledBea
 
     @Override
     public void called(String beanName) {
+        // every call passes here: a lock-free read first (ConcurrentHashMap's add locks the bin even
+        // when the name is there), the add only on a bean's first call
+        if (calledBeans.contains(beanName)) {
+            return;
+        }
         CalledBeansMemory remembered = memory;
         if (calledBeans.add(beanName) && remembered != null) {
             // once per bean and run: the next run's first workers create it before they are ready
