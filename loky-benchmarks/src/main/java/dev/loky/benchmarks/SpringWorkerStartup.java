@@ -34,7 +34,10 @@ import java.util.concurrent.TimeUnit;
  * application's proxy) after each worker start, so that the worker creates that bean's dependency
  * closure (its slim context creates nothing before a call needs it); its time to answer and the
  * idle RSS then include that bean (e.g. JPA), e.g.
- * {@code dev.loky.it.realapp.ClinicService#pid}.
+ * {@code dev.loky.it.realapp.ClinicService#pid}. Each replacement's time to ready is also split into
+ * the pool's initializer (the Spring context's boot, from the worker's insights) and the rest (the
+ * JVM's own start-up, reading the initializer). With the environment variable
+ * {@code LOKY_WORKER_MEMORY}, each idle worker's memory is broken down too ({@link #printMemory}).
  */
 public final class SpringWorkerStartup {
 
@@ -62,6 +65,7 @@ public final class SpringWorkerStartup {
             List<Long> replacements = new ArrayList<>();
             List<Long> calls = new ArrayList<>();
             List<Long> rss = new ArrayList<>();
+            List<String> inits = new ArrayList<>();
             for (int i = 0; i < rounds; i++) {
                 long callStart = System.nanoTime();
                 callBean.run();
@@ -69,14 +73,20 @@ public final class SpringWorkerStartup {
                 long pid = executor.submit(() -> ProcessHandle.current().pid()).get(300, TimeUnit.SECONDS);
                 Thread.sleep(3000); // idle on purpose: memory of a worker that sits idle, not a wait for a condition
                 rss.add(Jvm.rssBytes(pid) / (1024 * 1024));
+                if (System.getenv("LOKY_WORKER_MEMORY") != null) {
+                    printMemory(pid, System.getenv("LOKY_WORKER_MEMORY"));
+                }
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
                 awaitGone(executor, pid);
                 replacements.add(timeToAnswer(executor));
+                executor.snapshot().workers().stream().filter(w -> w.insights() != null && w.insights().startup() != null)
+                        .forEach(w -> inits.add(w.insights().startup().toMillis() + "/" + w.insights().init().toMillis()));
             }
             System.out.printf("java %s; application %s; startup-cache %s%n", Jvm.describe(), application.getSimpleName(), cache);
             System.out.printf("application started in %d ms (with the starter)%n", appMillis);
             System.out.printf("first worker: %d ms to the first answer%n", first);
             System.out.printf("replacement worker (SIGKILL, then next call): %s ms, median %d ms%n", replacements, median(replacements));
+            System.out.printf("replacement ready / of which the initializer (the Spring context), ms: %s%n", inits);
             if (call != null) {
                 System.out.printf("first call of %s in each worker: %s ms, median %d ms%n", call, calls, median(calls));
             }
@@ -112,6 +122,27 @@ public final class SpringWorkerStartup {
         while (System.nanoTime() < deadline && executor.snapshot().workers().stream().anyMatch(w -> w.pid() == pid)) {
             Thread.sleep(10);
         }
+    }
+
+    /**
+     * The idle worker's RSS split (anonymous, file-backed, shared), then each {@code jcmd} command of
+     * {@code LOKY_WORKER_MEMORY} (comma-separated, e.g. {@code VM.native_memory summary} for a
+     * worker started with {@code -XX:NativeMemoryTracking=summary}, or {@code GC.run,GC.heap_info}),
+     * then the split again.
+     */
+    private static void printMemory(long pid, String jcmdCommands) throws Exception {
+        printRss(pid, "idle");
+        for (String command : jcmdCommands.split(",")) {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid),
+                    command).redirectErrorStream(true).start();
+            System.out.println(new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        printRss(pid, "after " + jcmdCommands);
+    }
+
+    private static void printRss(long pid, String when) throws java.io.IOException {
+        Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("Rss") || l.startsWith("VmRSS"))
+                .forEach(l -> System.out.println("worker " + pid + " " + when + ": " + l));
     }
 
     private static long median(List<Long> values) {

@@ -5,8 +5,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * A small web service whose heavy or risky work runs in loky worker JVMs: see
- * {@link PrimeService} for the {@code @ProcessAsync} methods and {@link SampleController} for the
- * endpoints that call them.
+ * {@link dev.loky.sample.fractal.FractalService} and {@link dev.loky.sample.trouble.TroubleService}
+ * for the {@code @ProcessAsync} methods, and the controllers beside them for the endpoints that
+ * call them.
  */
 @SpringBootApplication
 public class SampleApplication {
