@@ -51,7 +51,8 @@ class GrafanaDashboardTests {
                 "loky_worker_crashes_total", "loky_worker_restarts_total", "loky_worker_startup_seconds_count");
 
         SampleHttp http = new SampleHttp(port);
-        assertThat(http.get("/whoami").statusCode()).isEqualTo(200); // a task, so the timers have samples
+        HttpResponse<String> task = http.get("/whoami"); // a task, so the timers have samples
+        assertThat(task.statusCode()).as(task.body()).isEqualTo(200);
         HttpResponse<String> scrape = http.get("/actuator/prometheus");
         assertThat(scrape.statusCode()).isEqualTo(200);
         Set<String> exported = new TreeSet<>();
