@@ -134,19 +134,13 @@ public final class PoolConfig {
     public String mainClass() { return mainClass; }
     /** The workers' working directory: the one set, else the caller's {@code user.dir} (never {@code null}). */
     public Path workingDirectory() { return workingDirectory != null ? workingDirectory : Path.of(System.getProperty("user.dir")); }
-    /**
-     * Whether loky's JVM shutdown hook closes this pool when the JVM exits (default {@code true});
-     * {@code false} when an owner, such as a Spring application context, closes it on its own schedule.
-     */
+    /** Whether loky's JVM shutdown hook closes this pool (default {@code true}; {@code false}: its owner, e.g. a Spring context, does). */
     public boolean closeOnJvmExit() { return closeOnJvmExit; }
     /** A name for threads and log lines. */
     public String name() { return name; }
     /** Listeners told about tasks and workers. */
     public List<PoolEventListener> listeners() { return listeners; }
-    /**
-     * Where worker start-up caches live (a dynamic CDS archive on JDK 17–24, an AOT cache on JDK 25+);
-     * {@code null} (the default) = no cache.
-     */
+    /** Where worker start-up caches live (dynamic CDS on JDK 17–24, AOT cache on 25+); {@code null} (default) = none. */
     public Path startupCacheDir() { return startupCacheDir; }
 
     /** {@code true} when {@code other} differs from this at most in {@link #maxWorkers()}. */

@@ -118,9 +118,8 @@ final class Scheduler {
     }
 
     /**
-     * Starts workers up to the pool's size, and keeps it that size from then on: a worker lost
-     * while idle is replaced, a failed start is retried after the back-off, the idle timeout
-     * retires none.
+     * Starts workers up to the pool's size, and keeps it that size from then on: a worker lost while
+     * idle is replaced, a failed start is retried after the back-off, the idle timeout retires none.
      */
     void prestart() {
         if (state != PoolState.RUNNING) {
@@ -340,10 +339,7 @@ final class Scheduler {
         workers.recycleIfIdle(w, leak, maxWorkers);
     }
 
-    /**
-     * A slot for a worker that records the start-up cache, or {@code null} once the pool stops. It
-     * takes no task, does not count against {@code maxWorkers}, and leaves as soon as it is ready.
-     */
+    /** A slot for a start-up cache recorder ({@code null} once the pool stops): no task, not counted, leaves when ready. */
     WorkerSlot newRecorder() {
         return state == PoolState.RUNNING ? workers.newRecorder(maxWorkers) : null;
     }
