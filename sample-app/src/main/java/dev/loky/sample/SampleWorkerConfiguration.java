@@ -9,6 +9,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
+import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Service;
 
 /**
@@ -20,8 +21,10 @@ import org.springframework.stereotype.Service;
  * auto-configuration. What the services do not need (the metrics, task executors, HTTP message
  * converters and the rest) is then not even evaluated in a worker. Not the sample's default (see
  * application.yml): docs/spring.md, "A narrower worker context", says what a worker gives up this
- * way, and docs/benchmarks.md what it saves.
+ * way, and docs/benchmarks.md what it saves. Its profile ({@code loky-worker}, always active in
+ * workers and only there) keeps it out of the application's own component scan.
  */
+@Profile("loky-worker")
 @Configuration(proxyBeanMethods = false)
 @ComponentScan(basePackageClasses = {FractalService.class, TroubleService.class}, useDefaultFilters = false,
         includeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = Service.class))

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The narrower worker context of docs/spring.md ("A narrower worker context"), with real worker
  * JVMs: the sample's services work the same when the workers boot only
  * {@link SampleWorkerConfiguration}, and the workers' contexts really lack the application's other
- * auto-configurations while keeping its Jackson.
+ * auto-configurations while keeping its Jackson; the application itself does not pick that
+ * configuration up.
  */
 @SpringBootTest(properties = {"loky.worker.sources=dev.loky.sample.SampleWorkerConfiguration", "loky.max-workers=1",
         "loky.prestart=false"})
@@ -59,6 +60,7 @@ class SampleWorkerConfigurationTests {
     void theWorkersContextHasTheServicesAndJacksonButNotTheRestOfTheApplication() throws Exception {
         fractals.whoAmI(); // a worker that has served a call
         assertThat(application.containsBean("applicationTaskExecutor")).as("the parent has it").isTrue();
+        assertThat(application.containsBean("sampleWorkerConfiguration")).as("a worker-only configuration, not in the parent").isFalse();
 
         List<Boolean> worker = executor.submit(() -> {
             ApplicationContext context = LokyWorkerContext.applicationContext();
