@@ -29,6 +29,8 @@ public final class PoolConfig {
     public static final long DEFAULT_LEAK_THRESHOLD_BYTES = 100L * 1024 * 1024;
     /** The default grace period between interrupting a cancelled task and killing its worker. */
     public static final Duration DEFAULT_CANCEL_GRACE_PERIOD = Duration.ofSeconds(2);
+    /** The default heartbeat timeout. */
+    public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
     /** The class workers run as their main class unless told otherwise. */
     public static final String WORKER_MAIN_CLASS = "dev.loky.worker.WorkerMain";
 
@@ -56,6 +58,9 @@ public final class PoolConfig {
     private final List<PoolEventListener> listeners;
     private final Path startupCacheDir;
     private final boolean closeOnJvmExit;
+    private final int maxWorkersLimit;
+    private final int concurrentStarts;
+    private final Duration heartbeatTimeout;
 
     private PoolConfig(Builder b) {
         this.maxWorkers = b.maxWorkers;
@@ -82,6 +87,13 @@ public final class PoolConfig {
         this.listeners = List.copyOf(b.listeners);
         this.startupCacheDir = b.startupCacheDir;
         this.closeOnJvmExit = b.closeOnJvmExit;
+        this.maxWorkersLimit = b.maxWorkersLimit;
+        if (maxWorkers > maxWorkersLimit()) {
+            throw new IllegalArgumentException("maxWorkers (" + maxWorkers + ") must not be above maxWorkersLimit (" + maxWorkersLimit
+                    + "): raise maxWorkersLimit or ask for fewer workers");
+        }
+        this.concurrentStarts = b.concurrentStarts;
+        this.heartbeatTimeout = b.heartbeatTimeout;
     }
 
     /** A builder with every default. */
@@ -143,9 +155,46 @@ public final class PoolConfig {
     /** Where worker start-up caches live (dynamic CDS on JDK 17–24, AOT cache on 25+); {@code null} (default) = none. */
     public Path startupCacheDir() { return startupCacheDir; }
 
-    /** {@code true} when {@code other} differs from this at most in {@link #maxWorkers()}. */
+    /**
+     * The most workers {@code resize} may ask for; a larger request fails with
+     * {@code IllegalArgumentException}. Default: 4 × available processors, at least {@link #maxWorkers()}.
+     */
+    public int maxWorkersLimit() {
+        return maxWorkersLimit == 0 ? Math.max(4 * Runtime.getRuntime().availableProcessors(), maxWorkers) : maxWorkersLimit;
+    }
+    /**
+     * Checks a size asked of {@code resize}: at least 1 and at most {@link #maxWorkersLimit()}.
+     *
+     * @return {@code maxWorkers}
+     * @throws IllegalArgumentException naming the limit and how to raise it
+     */
+    public int checkResize(int maxWorkers) {
+        if (maxWorkers <= 0) {
+            throw new IllegalArgumentException("maxWorkers must be > 0, but was " + maxWorkers);
+        }
+        if (maxWorkers > maxWorkersLimit()) {
+            throw new IllegalArgumentException("maxWorkers " + maxWorkers + " is above the pool's limit of " + maxWorkersLimit()
+                    + " (maxWorkersLimit, loky.max-workers-limit in Spring): ask for fewer, or raise the limit where the pool is configured");
+        }
+        return maxWorkers;
+    }
+
+    /** At most this many workers start at once; the rest wait their turn (default: available processors). */
+    public int concurrentStarts() { return concurrentStarts; }
+    /**
+     * A worker that sends no heartbeat for this long (frozen, swapped out, a long pause) is killed,
+     * its task failing with {@link TerminatedWorkerException}; default 30 s.
+     */
+    public Duration heartbeatTimeout() { return heartbeatTimeout; }
+
+    /**
+     * {@code true} when {@code other} differs from this at most in {@link #maxWorkers()}, and its
+     * size is within this configuration's {@link #maxWorkersLimit()} (so a pool built from this one
+     * may be resized to it).
+     */
     public boolean isCompatibleWith(PoolConfig other) {
-        return other != null && toBuilder().maxWorkers(other.maxWorkers).build().equals(other);
+        return other != null && other.maxWorkers <= maxWorkersLimit()
+                && toBuilder().maxWorkers(1).build().equals(other.toBuilder().maxWorkers(1).build());
     }
 
     @Override
@@ -167,7 +216,8 @@ public final class PoolConfig {
                 && cancelGracePeriod.equals(c.cancelGracePeriod) && Objects.equals(classpath, c.classpath)
                 && mainClass.equals(c.mainClass) && Objects.equals(workingDirectory, c.workingDirectory)
                 && name.equals(c.name) && listeners.equals(c.listeners)
-                && Objects.equals(startupCacheDir, c.startupCacheDir);
+                && Objects.equals(startupCacheDir, c.startupCacheDir) && maxWorkersLimit == c.maxWorkersLimit
+                && concurrentStarts == c.concurrentStarts && heartbeatTimeout.equals(c.heartbeatTimeout);
     }
 
     @Override
@@ -210,6 +260,9 @@ public final class PoolConfig {
         private List<PoolEventListener> listeners = new ArrayList<>();
         private Path startupCacheDir;
         private boolean closeOnJvmExit = true;
+        private int maxWorkersLimit;
+        private int concurrentStarts = Runtime.getRuntime().availableProcessors();
+        private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
 
         private Builder() {
         }
@@ -239,6 +292,9 @@ public final class PoolConfig {
             listeners = new ArrayList<>(c.listeners);
             startupCacheDir = c.startupCacheDir;
             closeOnJvmExit = c.closeOnJvmExit;
+            maxWorkersLimit = c.maxWorkersLimit;
+            concurrentStarts = c.concurrentStarts;
+            heartbeatTimeout = c.heartbeatTimeout;
         }
 
         public Builder maxWorkers(int maxWorkers) {
@@ -387,6 +443,24 @@ public final class PoolConfig {
          */
         public Builder closeOnJvmExit(boolean closeOnJvmExit) {
             this.closeOnJvmExit = closeOnJvmExit;
+            return this;
+        }
+
+        /** The most workers {@code resize} may ask for; 0 (default) = 4 × available processors, at least maxWorkers. */
+        public Builder maxWorkersLimit(int limit) {
+            this.maxWorkersLimit = Checks.notNegative("maxWorkersLimit", limit, "the default");
+            return this;
+        }
+
+        /** At most this many workers start at once (default: available processors). */
+        public Builder concurrentStarts(int starts) {
+            this.concurrentStarts = Checks.positive("concurrentStarts", starts);
+            return this;
+        }
+
+        /** A worker silent for this long is killed and its task fails (default 30 s). */
+        public Builder heartbeatTimeout(Duration timeout) {
+            this.heartbeatTimeout = Checks.positive("heartbeatTimeout", timeout);
             return this;
         }
 

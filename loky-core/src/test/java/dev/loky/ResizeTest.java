@@ -96,4 +96,41 @@ class ResizeTest {
         }
         assertThat(pool.snapshot().counters().failed()).isZero();
     }
+
+    @Test
+    void aResizeAboveTheLimitFailsNamingItAndChangesNothing() {
+        pool = ProcessExecutors.create(PoolConfig.builder().name("limit").maxWorkers(1).maxWorkersLimit(3).build());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pool.resize(500))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("above the pool's limit of 3");
+        assertThat(pool.snapshot().maxWorkers()).isEqualTo(1);
+        pool.resize(3);
+        assertThat(pool.snapshot().maxWorkers()).isEqualTo(3);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PoolConfig.builder().maxWorkers(5).maxWorkersLimit(3).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxWorkersLimit (3)");
+    }
+
+    @Test
+    void growingStartsAtMostConcurrentStartsWorkersAtOnce() {
+        pool = ProcessExecutors.create(PoolConfig.builder().name("throttle").maxWorkers(1).concurrentStarts(1).build());
+        pool.resize(4);
+        Gate gate = Gate.in(dir, "throttle");
+        String release = gate.release();
+        List<CompletableFuture<Long>> held = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String started = gate.started("t" + i);
+            held.add(pool.submit(() -> Tasks.holdUntil(started, release)));
+        }
+        // sampled until all four run: never more than one launched and not yet ready
+        int[] mostStarting = {0};
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            PoolSnapshot snapshot = pool.snapshot();
+            long launchedStarting = snapshot.workers().stream()
+                    .filter(w -> w.state() == PoolSnapshot.WorkerState.STARTING && w.pid() > 0).count();
+            mostStarting[0] = Math.max(mostStarting[0], (int) launchedStarting);
+            return snapshot.busyWorkers() == 4;
+        });
+        assertThat(mostStarting[0]).isEqualTo(1);
+        gate.open();
+        held.forEach(f -> value(f));
+    }
 }

@@ -38,6 +38,9 @@ interface Effects {
     /** Fail a task's future with a timeout; its worker is being killed. */
     void timedOut(PoolTask<?> task, WorkerSlot w);
 
+    /** Fail a task's future: its worker stopped sending heartbeats and is being killed. */
+    void unresponsive(PoolTask<?> task, WorkerSlot w);
+
     /** A worker that answered without a heap leak may be checked for native growth now. */
     void memoryCheckDue(WorkerSlot w);
 

@@ -36,6 +36,38 @@ final class ExitStatus {
         return signalName(exitCode);
     }
 
+    /**
+     * A HotSpot fatal-error banner's summary ({@code "A fatal error has been detected by the Java
+     * Runtime Environment: SIGSEGV (0xb) at pc=..., problematic frame: ..."}), or {@code null}
+     * when the output has none. Only the JVM's own lines: nothing the application logged.
+     */
+    static String fatalErrorSummary(String output) {
+        if (output == null) {
+            return null;
+        }
+        int start = output.indexOf("# A fatal error has been detected");
+        if (start < 0) {
+            return null;
+        }
+        StringBuilder summary = new StringBuilder("A fatal error has been detected by the Java Runtime Environment:");
+        java.util.regex.Matcher signal = FATAL_SIGNAL.matcher(output);
+        if (signal.find(start)) {
+            int end = output.indexOf('\n', signal.start());
+            summary.append(' ').append(output, signal.start() + 1, end < 0 ? output.length() : end);
+        }
+        int frame = output.indexOf("# Problematic frame:", start);
+        if (frame >= 0) {
+            int lineStart = output.indexOf('\n', frame);
+            int lineEnd = lineStart < 0 ? -1 : output.indexOf('\n', lineStart + 1);
+            if (lineStart >= 0) {
+                summary.append("; problematic frame: ").append(output.substring(lineStart + 1, lineEnd < 0 ? output.length() : lineEnd)
+                        .replaceFirst("^#\\s*", ""));
+            }
+        }
+        String text = summary.toString().replaceAll("\\s+", " ").strip();
+        return text.length() > 400 ? text.substring(0, 400) + "..." : text;
+    }
+
     /** E.g. {@code "exit code 137 (SIGKILL)"} or {@code "exit code 3"}. */
     static String describe(int exitCode) {
         if (exitCode == -1) {

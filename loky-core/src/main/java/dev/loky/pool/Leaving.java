@@ -24,6 +24,8 @@ enum Leaving {
     CANCEL_IGNORED(RestartReason.CANCEL_IGNORED, true),
     /** It answered a task with an {@code OutOfMemoryError} and halts itself; counted as a crash. */
     OUT_OF_MEMORY(RestartReason.CRASH, false),
+    /** It sent no heartbeat for the heartbeat timeout (frozen, swapped out): killed; counted as a crash. */
+    UNRESPONSIVE(RestartReason.CRASH, true),
     /** It was not ready within the startup timeout. */
     STARTUP_TIMEOUT(null, true),
     /** A start-up cache recorder that finished recording. */
@@ -45,6 +47,6 @@ enum Leaving {
 
     /** Counted as a crash ({@code loky.worker.crashes}). */
     boolean isCrash() {
-        return this == CRASHED || this == OUT_OF_MEMORY;
+        return this == CRASHED || this == OUT_OF_MEMORY || this == UNRESPONSIVE;
     }
 }

@@ -50,6 +50,6 @@ final class OutOfMemory {
         return new WorkerOutOfMemoryException(task + " ran " + w.name() + " out of memory (heap cap " + w.heapCap
                 + "); the worker exited after OutOfMemoryError and is being replaced; this JVM's own memory is not affected."
                 + " Give workers more heap (PoolConfig.jvmArgs or loky.worker.jvm-args, e.g. -Xmx1g) or make the task use less."
-                + (output.isBlank() ? "" : " Last output of the worker:\n" + output), w.pid(), cause);
+                + (output.isBlank() ? "" : " Its last output is in the log."), w.pid(), cause);
     }
 }

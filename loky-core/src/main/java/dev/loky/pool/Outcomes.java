@@ -147,15 +147,28 @@ final class Outcomes {
                 + "; the worker was killed and will be replaced", task.timeout);
     }
 
+    /** The task's worker stopped responding and is being killed with SIGKILL. */
+    TerminatedWorkerException unresponsive(PoolTask<?> task, WorkerChannel w) {
+        return new TerminatedWorkerException(w.name() + " stopped responding (no heartbeat for " + config.heartbeatTimeout()
+                + ": frozen, e.g. by SIGSTOP, swapped out or in a long pause) while running " + task
+                + "; it was killed (SIGKILL), only this task failed and the worker is being replaced.",
+                w.pid(), 137, "SIGKILL", w.outputTail());
+    }
+
     TerminatedWorkerException terminated(WorkerChannel w, int exitCode, PoolTask<?> task, String output) {
         String signal = ExitStatus.signalName(exitCode, output);
         String status = ExitStatus.describe(exitCode);
         if (signal != null && !status.contains(signal)) {
             status += " after a fatal " + signal + " in the JVM";
         }
+        // The output stays out of the message (an application's error handler may show getMessage()
+        // to its clients: log lines, URLs, secrets); only a JVM fatal-error banner's own summary,
+        // the best description of such a crash, goes in. The tail is workerOutput(), logged once.
+        String banner = ExitStatus.fatalErrorSummary(output);
         String message = w.name() + " died with " + status + " while running " + task
                 + "; only this task failed and the worker is being replaced."
-                + (output.isBlank() ? "" : " Last output of the worker:\n" + output);
+                + (banner == null ? "" : " " + banner)
+                + (output.isBlank() ? "" : " Its last output is in workerOutput() and the log.");
         return new TerminatedWorkerException(message, w.pid(), exitCode, signal, output);
     }
 

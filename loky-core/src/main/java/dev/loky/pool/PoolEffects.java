@@ -167,6 +167,15 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
     }
 
     @Override
+    public void unresponsive(PoolTask<?> task, WorkerSlot w) {
+        WorkerChannel channel = w.channel;
+        after.add(() -> {
+            log.warn("{} sent no heartbeat for {} while running {}; killing it", channel.name(), config.heartbeatTimeout(), task);
+            outcomes.fail(task, outcomes.unresponsive(task, channel));
+        });
+    }
+
+    @Override
     public void memoryCheckDue(WorkerSlot w) {
         WorkerChannel channel = w.channel;
         if (channel.leak != null && channel.leak.residentCheckDue()) {
@@ -209,6 +218,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
             }
             case STARTUP_FAILED -> w.channel.startupFailure = new String(frame.payload(), StandardCharsets.UTF_8);
             case RESULT, TASK_ERROR, SERIALIZATION_ERROR -> onReply(w, frame);
+            case HEARTBEAT -> { } // its arrival is what counts: the reader noted the time
             default -> log.warn("{} sent an unexpected {} frame", w.channel.name(), frame.type());
         }
     }
@@ -261,7 +271,9 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
                 timedOut -> outcomes.startupFailure(channel, exitCode, output, timedOut)));
         Leaving why = departure.why();
         if (why != null && why.isCrash()) {
-            log.warn("{} died: {}", channel.name(), ExitStatus.describe(exitCode));
+            // the one place a crashed worker's output tail is logged (exception messages leave it out)
+            log.warn("{} died: {}{}", channel.name(), ExitStatus.describe(exitCode),
+                    output.isBlank() ? "" : "; its last output:\n" + output.stripTrailing());
             counters.listeners().fire(l -> l.workerCrashed(channel.pid(), exitCode));
         }
         if (why != null && why.restart != null) {

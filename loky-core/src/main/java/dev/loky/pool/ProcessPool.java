@@ -88,6 +88,8 @@ final class ProcessPool extends AbstractProcessExecutor {
         long idleCheckMillis = Math.max(10, Math.min(1000, config.idleTimeout().toMillis() / 2));
         timer.scheduleWithFixedDelay(() -> locked(scheduler::onIdleTick), idleCheckMillis, idleCheckMillis,
                 TimeUnit.MILLISECONDS);
+        long heartbeatCheckMillis = Math.max(20, Math.min(1000, config.heartbeatTimeout().toMillis() / 4));
+        timer.scheduleWithFixedDelay(this::checkHeartbeats, heartbeatCheckMillis, heartbeatCheckMillis, TimeUnit.MILLISECONDS);
         if (config.closeOnJvmExit()) {
             ShutdownHook.register(this);
         }
@@ -145,9 +147,7 @@ final class ProcessPool extends AbstractProcessExecutor {
 
     @Override
     public void resize(int newMax) {
-        if (newMax <= 0) {
-            throw new IllegalArgumentException("maxWorkers must be > 0, but was " + newMax);
-        }
+        config.checkResize(newMax);
         locked(() -> scheduler.resize(newMax));
     }
 
@@ -269,6 +269,24 @@ final class ProcessPool extends AbstractProcessExecutor {
     }
 
     /** Called by {@link PoolEffects} under the lock when the scheduler terminated. */
+    /**
+     * The liveness check, on the timer thread: a ready worker whose channel has been silent for the
+     * heartbeat timeout (its heartbeat thread writes every fifth of it) is reported unresponsive.
+     */
+    private void checkHeartbeats() {
+        long limit = config.heartbeatTimeout().toNanos();
+        locked(() -> {
+            long now = System.nanoTime();
+            for (WorkerSlot w : scheduler.workers()) {
+                WorkerChannel channel = w.channel;
+                boolean ready = w.state == WorkerSlot.State.IDLE || w.state == WorkerSlot.State.BUSY;
+                if (ready && !w.recorder && channel != null && now - channel.lastHeardNanos() > limit) {
+                    scheduler.onUnresponsive(w);
+                }
+            }
+        });
+    }
+
     void signalTerminated() {
         terminated.signalAll();
     }

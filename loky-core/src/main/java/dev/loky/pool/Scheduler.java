@@ -329,6 +329,23 @@ final class Scheduler {
         }
     }
 
+    /**
+     * A ready worker sent nothing for the heartbeat timeout (frozen by SIGSTOP, swapped out, a long
+     * pause): it is killed and replaced, and the task it was running fails now (whatever was sent
+     * ahead to it runs elsewhere).
+     */
+    void onUnresponsive(WorkerSlot w) {
+        if (w.state == State.BUSY && !w.inFlight.isEmpty()) {
+            PoolTask<?> task = w.inFlight.peek();
+            effects.unschedule(task.timeoutTimer);
+            killRunning(w, Leaving.UNRESPONSIVE);
+            effects.unresponsive(task, w);
+        } else if (w.state == State.IDLE || w.state == State.BUSY) {
+            workers.retire(w, Leaving.UNRESPONSIVE, maxWorkers);
+            dispatch();
+        }
+    }
+
     /** Retires workers idle for longer than the idle timeout, keeping the spares. */
     void onIdleTick() {
         workers.retireIdle(clock.getAsLong(), config.idleTimeout().toNanos(), spares(), maxWorkers);
@@ -357,6 +374,7 @@ final class Scheduler {
     /** Tasks meet workers; spares are kept only while the pool runs. */
     private void dispatch() {
         dispatcher.dispatch(maxWorkers, state != PoolState.RUNNING ? 0 : spares());
+        workers.launchWaiting();
     }
 
     /** Idle workers to keep started beyond the busy ones. */

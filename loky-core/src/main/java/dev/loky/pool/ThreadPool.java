@@ -92,9 +92,7 @@ final class ThreadPool extends AbstractProcessExecutor {
 
     @Override
     public synchronized void resize(int maxWorkers) {
-        if (maxWorkers <= 0) {
-            throw new IllegalArgumentException("maxWorkers must be > 0, but was " + maxWorkers);
-        }
+        config().checkResize(maxWorkers);
         if (maxWorkers > executor.getMaximumPoolSize()) {
             executor.setMaximumPoolSize(maxWorkers);
             executor.setCorePoolSize(maxWorkers);

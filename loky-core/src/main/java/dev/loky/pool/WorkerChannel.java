@@ -56,6 +56,8 @@ final class WorkerChannel {
 
     private volatile Process process;
     private volatile FrameWriter writer;
+    /** The reader of its replies, once its reader thread runs. */
+    private volatile FrameReader frames;
     /** {@link Frame}s, and {@link PoolTask}s to stream ({@link #enqueueStreamed}). */
     private final ConcurrentLinkedQueue<Object> outbox = new ConcurrentLinkedQueue<>();
     private volatile TaskSerializer serializer;
@@ -175,11 +177,18 @@ final class WorkerChannel {
         }
     }
 
+    /** When a frame last arrived from the worker ({@code System.nanoTime()}); its launch until then. */
+    long lastHeardNanos() {
+        FrameReader r = frames;
+        return r == null ? slot.createdNanos : r.lastFrameNanos();
+    }
+
     private void readFrames(Events events, Thread stderr) {
         FrameReader reader = new FrameReader(process.getInputStream(), line -> {
             addTail(strayTail, line);
             workerLog.warn("[{}] wrote outside the protocol: {}", name(), line);
         });
+        frames = reader;
         try {
             while (true) {
                 Frame frame = reader.read();

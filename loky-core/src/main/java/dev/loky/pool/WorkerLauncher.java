@@ -113,7 +113,7 @@ final class WorkerLauncher {
         w.attach(process, events);
         WorkerInit init = new WorkerInit(w.slot.id, ProcessHandle.current().pid(), config.name(),
                 config.serializer().getClass().getName(), currentInitializer(), config.memoryCheckInterval().toMillis(),
-                config.memoryLeakProtection() ? config.memoryLeakThresholdBytes() : 0);
+                config.memoryLeakProtection() ? config.memoryLeakThresholdBytes() : 0, heartbeatIntervalMillis(config));
         w.send(FrameType.INIT, 0, init.encode());
     }
 
@@ -150,5 +150,10 @@ final class WorkerLauncher {
         List<String> withFlags = new ArrayList<>(command);
         withFlags.addAll(command.size() - 3, flags);
         return withFlags;
+    }
+
+    /** A fifth of the heartbeat timeout, between 50 ms and 5 s: a silent worker misses several in a row before it is killed. */
+    static long heartbeatIntervalMillis(PoolConfig config) {
+        return Math.max(50, Math.min(5000, config.heartbeatTimeout().toMillis() / 5));
     }
 }

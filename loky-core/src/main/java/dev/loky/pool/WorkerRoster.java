@@ -63,27 +63,67 @@ final class WorkerRoster implements Iterable<WorkerSlot> {
         slots.remove(w);
     }
 
-    /** Starts a new worker, sized for a pool of {@code poolSize}. */
+    /**
+     * Starts a new worker, sized for a pool of {@code poolSize}: launched now if fewer than
+     * {@code concurrentStarts} are starting, else when its turn comes ({@link #launchWaiting}).
+     */
     void spawn(int poolSize) {
-        WorkerSlot w = new WorkerSlot(nextWorkerId++, false, unreplaced.poll(), poolSize, clock.getAsLong());
-        register(w);
-        effects.launch(w);
+        slots.add(new WorkerSlot(nextWorkerId++, false, unreplaced.poll(), poolSize, clock.getAsLong()));
+        launchWaiting();
     }
 
-    /** A slot for a worker that records the start-up cache (the pool launches it itself). */
+    /** A slot for a worker that records the start-up cache (the pool launches it itself, at once). */
     WorkerSlot newRecorder(int poolSize) {
         WorkerSlot recorder = new WorkerSlot(nextWorkerId++, true, null, poolSize, clock.getAsLong());
-        register(recorder);
+        slots.add(recorder);
+        armStartup(recorder);
         return recorder;
     }
 
-    private void register(WorkerSlot w) {
-        slots.add(w);
+    /**
+     * Launches waiting slots, oldest first, while fewer than {@code concurrentStarts} workers are
+     * starting: so that no resize or burst starts more JVMs at once than the machine has cores.
+     * Each start's timeout begins at its launch (time spent waiting its turn is not counted).
+     */
+    void launchWaiting() {
+        int starting = 0;
+        for (WorkerSlot w : slots) {
+            if (w.state == State.STARTING && w.launched) {
+                starting++;
+            }
+        }
+        for (WorkerSlot w : slots) {
+            if (starting >= config.concurrentStarts()) {
+                return;
+            }
+            if (w.state == State.STARTING && !w.launched) {
+                armStartup(w);
+                effects.launch(w);
+                starting++;
+            }
+        }
+    }
+
+    private void armStartup(WorkerSlot w) {
+        w.launched = true;
         w.startupTimer = Timer.arm(effects, Timer.Kind.STARTUP, w, null, config.startupTimeout().toNanos());
+    }
+
+    /** A slot still waiting its turn to start has no process: letting it go just removes it. */
+    private boolean dropIfWaiting(WorkerSlot w) {
+        if (w.state == State.STARTING && !w.launched) {
+            w.state = State.DEAD;
+            slots.remove(w);
+            return true;
+        }
+        return false;
     }
 
     /** Lets a worker go: it takes no new task from now on; it is told to exit, or killed. */
     void retire(WorkerSlot w, Leaving why, int poolSize) {
+        if (dropIfWaiting(w)) {
+            return;
+        }
         w.state = State.RETIRING;
         w.leaving = why;
         if (why.restart != null) {
@@ -100,17 +140,19 @@ final class WorkerRoster implements Iterable<WorkerSlot> {
     }
 
     /**
-     * A resize down to {@code newMax}: idle workers go first, then ones still starting (killed: no
-     * failure), then busy ones, which leave after their tasks.
+     * A resize down to {@code newMax}: idle workers go first, then ones still starting (those
+     * waiting their turn, then launched ones, killed: no failure), then busy ones, which leave after their tasks.
      */
     void shrinkTo(int newMax) {
         int excess = countActive() - newMax;
-        for (State s : new State[] {State.IDLE, State.STARTING, State.BUSY}) {
+        for (int round = 0; round < 4; round++) {
+            State s = round == 0 ? State.IDLE : round == 3 ? State.BUSY : State.STARTING;
             for (WorkerSlot w : List.copyOf(slots)) {
                 if (excess <= 0) {
                     return;
                 }
-                if (!w.recorder && w.state == s && w.leavesAfterTasks == null) {
+                // starting: those still waiting their turn go before those already launched
+                if (!w.recorder && w.state == s && w.leavesAfterTasks == null && (s != State.STARTING || w.launched == (round == 2))) {
                     if (s == State.BUSY) {
                         w.leavesAfterTasks = Leaving.RESIZE;
                     } else {
@@ -177,8 +219,8 @@ final class WorkerRoster implements Iterable<WorkerSlot> {
 
     /** {@code shutdownNow}: every worker still alive is killed. */
     void killAll() {
-        for (WorkerSlot w : slots) {
-            if (w.state != State.DEAD) {
+        for (WorkerSlot w : List.copyOf(slots)) {
+            if (!dropIfWaiting(w) && w.state != State.DEAD) {
                 w.state = State.RETIRING;
                 w.leaving = Leaving.KILLED;
                 effects.kill(w);

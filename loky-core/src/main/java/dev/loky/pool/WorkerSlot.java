@@ -35,6 +35,11 @@ final class WorkerSlot {
     final long createdNanos;
 
     State state = State.STARTING;
+    /**
+     * Its process was asked for. A {@link State#STARTING} slot that is not launched waits its turn:
+     * at most {@code concurrentStarts} workers start at once, and its start-up timeout has not begun.
+     */
+    boolean launched;
     /** Tasks sent to it, in order; the first runs, the rest were sent ahead and wait in the worker. */
     final ArrayDeque<PoolTask<?>> inFlight = new ArrayDeque<>(4);
     long headStartedNanos;

@@ -25,6 +25,8 @@ public final class FrameReader {
     long headerId;
     /** Bytes of the current {@link FrameType#CHUNK}'s data not yet read. */
     int chunkRemaining;
+    /** {@code System.nanoTime()} of the last valid header read: what the parent's liveness check reads. */
+    private volatile long lastFrameNanos = System.nanoTime();
 
     /**
      * @param in the channel
@@ -54,6 +56,11 @@ public final class FrameReader {
         byte[] payload = new byte[length];
         readFully(payload, 0, length);
         return new Frame(headerType, headerId, payload);
+    }
+
+    /** When the last valid frame header arrived ({@code System.nanoTime()}); any thread. */
+    public long lastFrameNanos() {
+        return lastFrameNanos;
     }
 
     /**
@@ -108,6 +115,7 @@ public final class FrameReader {
                 continue;
             }
             flushStray(0);
+            lastFrameNanos = System.nanoTime();
             FrameType type = FrameType.of(header[4]);
             long id = FrameCodec.getLong(header, 5);
             int length = FrameCodec.getInt(header, 13);

@@ -28,7 +28,9 @@ public enum FrameType {
     /** either way: the value whose {@link #CHUNK}s came before is complete; no payload. */
     CHUNK_END,
     /** either way: the sender failed to serialize the value midway; drop its chunks; no payload. */
-    CHUNK_ABORT;
+    CHUNK_ABORT,
+    /** worker → parent: still alive, from a thread of its own; no payload (see {@link WorkerInit#heartbeatIntervalMillis()}). */
+    HEARTBEAT;
 
     /** {@code true} for the frames of a streamed value ({@link StreamedValues}). */
     public boolean isChunk() {

@@ -18,9 +18,10 @@ import java.io.UncheckedIOException;
  * @param memoryCheckIntervalMillis at most one memory check per this interval
  * @param leakThresholdBytes heap growth over the reference that makes the worker collect and
  *        report its live heap; {@code 0} when leak protection is off
+ * @param heartbeatIntervalMillis how often the worker sends a {@link FrameType#HEARTBEAT}
  */
 public record WorkerInit(int workerId, long parentPid, String poolName, String serializerClass, byte[] initializer,
-        long memoryCheckIntervalMillis, long leakThresholdBytes) {
+        long memoryCheckIntervalMillis, long leakThresholdBytes, long heartbeatIntervalMillis) {
 
     public byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 + initializer.length);
@@ -31,6 +32,7 @@ public record WorkerInit(int workerId, long parentPid, String poolName, String s
             out.writeUTF(serializerClass);
             out.writeLong(memoryCheckIntervalMillis);
             out.writeLong(leakThresholdBytes);
+            out.writeLong(heartbeatIntervalMillis);
             out.writeInt(initializer.length);
             out.write(initializer);
         } catch (IOException e) {
@@ -47,9 +49,10 @@ public record WorkerInit(int workerId, long parentPid, String poolName, String s
             String serializerClass = in.readUTF();
             long interval = in.readLong();
             long threshold = in.readLong();
+            long heartbeat = in.readLong();
             byte[] initializer = new byte[in.readInt()];
             in.readFully(initializer);
-            return new WorkerInit(workerId, parentPid, poolName, serializerClass, initializer, interval, threshold);
+            return new WorkerInit(workerId, parentPid, poolName, serializerClass, initializer, interval, threshold, heartbeat);
         }
     }
 }

@@ -46,7 +46,7 @@ public final class JavaTaskSerializer implements TaskSerializer {
             return CompactForm.decode(data, loader);
         }
         try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(data), loader)) {
-            in.setObjectInputFilter(DeserializationFilter.INSTANCE);
+            in.setObjectInputFilter(DeserializationFilter.forMessage(data.length));
             return in.readObject();
         }
     }
@@ -95,13 +95,24 @@ public final class JavaTaskSerializer implements TaskSerializer {
         return JavaTaskSerializer.class.hashCode();
     }
 
-    /** Resolves classes through a chosen loader first. */
+    /**
+     * Resolves classes through a chosen loader first, and bounds the hashing work of the
+     * collections it reads ({@link HashingBudget}).
+     */
     private static final class LoaderObjectInputStream extends ObjectInputStream {
         private final ClassLoader loader;
+        private final HashingBudget hashing = new HashingBudget();
 
         LoaderObjectInputStream(InputStream in, ClassLoader loader) throws IOException {
             super(in);
             this.loader = loader;
+            enableResolveObject(true);
+        }
+
+        @Override
+        protected Object resolveObject(Object obj) throws IOException {
+            hashing.check(obj);
+            return obj;
         }
 
         @Override

@@ -105,6 +105,7 @@ final class WorkerLoop {
         }
         System.setProperty("loky.worker.id", Integer.toString(init.workerId()));
         ParentWatch.start(init.parentPid(), log);
+        Heartbeat.start(writer, init.heartbeatIntervalMillis());
         heapWatch = new HeapWatch(init.leakThresholdBytes(), init.memoryCheckIntervalMillis());
         try {
             serializer = createSerializer(init.serializerClass());

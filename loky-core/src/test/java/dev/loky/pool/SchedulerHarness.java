@@ -44,7 +44,8 @@ final class SchedulerHarness implements Effects {
 
     static PoolConfig.Builder config(int maxWorkers) {
         return PoolConfig.builder().name("harness").maxWorkers(maxWorkers).idleTimeout(Duration.ofSeconds(10))
-                .startupTimeout(Duration.ofSeconds(5)).cancelGracePeriod(Duration.ofSeconds(1));
+                .startupTimeout(Duration.ofSeconds(5)).cancelGracePeriod(Duration.ofSeconds(1))
+                .maxWorkersLimit(1000).concurrentStarts(1000);
     }
 
     // ------------------------------------------------------------------ driving
@@ -180,6 +181,12 @@ final class SchedulerHarness implements Effects {
         if (timer != null) {
             timers.remove(timer);
         }
+    }
+
+    @Override
+    public void unresponsive(PoolTask<?> task, WorkerSlot w) {
+        log.add("unresponsive " + task.description + " on " + w.id);
+        complete(task, new IllegalStateException("unresponsive"));
     }
 
     @Override

@@ -268,4 +268,38 @@ class SchedulerTest {
         h.scheduler.onIdleTick();
         assertThat(h.log).noneMatch(l -> l.startsWith("stop"));
     }
+
+    @Test
+    void atMostConcurrentStartsWorkersStartAtOnceAndTheRestWaitTheirTurn() {
+        h = new SchedulerHarness(SchedulerHarness.config(5).concurrentStarts(2).build());
+        for (int i = 0; i < 5; i++) {
+            h.submit();
+        }
+        assertThat(h.log).containsExactly("launch 1", "launch 2");
+        assertThat(h.scheduler.workers()).hasSize(5);
+        // a waiting start's timeout has not begun: only the two launched starts have a timer
+        assertThat(h.timers).filteredOn(t -> t.kind == Timer.Kind.STARTUP).hasSize(2);
+        h.ready(h.worker(1));
+        assertThat(h.log).containsExactly("launch 1", "launch 2", "send t1 to 1", "launch 3");
+        h.exit(h.worker(2)); // a failed start frees its turn too
+        assertThat(h.log).contains("launch 4");
+        assertThat(h.log).doesNotContain("launch 5");
+    }
+
+    @Test
+    void aWorkerStillWaitingToStartIsDroppedWithoutAProcess() {
+        h = new SchedulerHarness(SchedulerHarness.config(4).concurrentStarts(1).build());
+        for (int i = 0; i < 4; i++) {
+            h.submit();
+        }
+        assertThat(h.log).containsExactly("launch 1");
+        h.scheduler.resize(1);
+        assertThat(h.scheduler.workers()).hasSize(1);
+        h.scheduler.shutdownNow();
+        h.afterEvent();
+        assertThat(h.log).filteredOn(line -> !line.startsWith("cancelFuture")).containsExactly("launch 1", "kill 1");
+        h.exit(h.worker(1));
+        assertThat(h.scheduler.state()).isEqualTo(Scheduler.PoolState.TERMINATED);
+        assertThat(h.violations).isEmpty();
+    }
 }

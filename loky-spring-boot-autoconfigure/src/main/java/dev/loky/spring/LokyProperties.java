@@ -36,6 +36,13 @@ public class LokyProperties {
     private int maxWorkers = Runtime.getRuntime().availableProcessors();
 
     /**
+     * The most workers a resize (ProcessExecutor.resize or a POST to the loky endpoint) may ask
+     * for; a larger request fails with IllegalArgumentException naming this limit. Defaults to 4
+     * times the available processors, and never below loky.max-workers.
+     */
+    private Integer maxWorkersLimit;
+
+    /**
      * How long an idle worker lives before it exits; a new one is started on demand. A bare
      * number means seconds.
      */
@@ -99,6 +106,35 @@ public class LokyProperties {
                             + Runtime.getRuntime().availableProcessors() + "). To run @ProcessAsync methods inline, set loky.enabled=false.");
         }
         this.maxWorkers = maxWorkers;
+    }
+
+    /** The limit set, or {@code null} for the default (4 × available processors, at least max-workers). */
+    public Integer getMaxWorkersLimit() {
+        return maxWorkersLimit;
+    }
+
+    public void setMaxWorkersLimit(Integer maxWorkersLimit) {
+        if (maxWorkersLimit != null && maxWorkersLimit < 1) {
+            throw new InvalidLokyPropertyException("loky.max-workers-limit", maxWorkersLimit, "the pool needs at least 1 worker",
+                    "Set loky.max-workers-limit to 1 or more, or remove it to allow up to 4 times the available processors.");
+        }
+        this.maxWorkersLimit = maxWorkersLimit;
+    }
+
+    /**
+     * The resize limit in force: the one set, else 4 × available processors, at least max-workers.
+     *
+     * @throws InvalidLokyPropertyException when loky.max-workers is above a limit that was set
+     */
+    public int maxWorkersLimitInForce() {
+        if (maxWorkersLimit == null) {
+            return Math.max(4 * Runtime.getRuntime().availableProcessors(), maxWorkers);
+        }
+        if (maxWorkers > maxWorkersLimit) {
+            throw new InvalidLokyPropertyException("loky.max-workers", maxWorkers, "it is above loky.max-workers-limit (" + maxWorkersLimit + ")",
+                    "Set loky.max-workers to " + maxWorkersLimit + " or fewer, or raise loky.max-workers-limit.");
+        }
+        return maxWorkersLimit;
     }
 
     public Duration getIdleTimeout() {
@@ -247,6 +283,15 @@ public class LokyProperties {
         private Duration startupTimeout = Duration.ofSeconds(60);
 
         /**
+         * A worker that sends no heartbeat for this long (frozen by SIGSTOP, swapped out, a long
+         * stop-the-world pause) is killed, and its task fails with TerminatedWorkerException saying
+         * it stopped responding. Heartbeats come from a thread of their own, so a long task never
+         * misses one. A bare number means seconds.
+         */
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration heartbeatTimeout = Duration.ofSeconds(30);
+
+        /**
          * Configuration classes that the worker's slim Spring context boots (fully qualified class
          * names). Defaults to the application's @SpringBootConfiguration (e.g.
          * @SpringBootApplication) class, found automatically.
@@ -340,6 +385,14 @@ public class LokyProperties {
 
         public Duration getStartupTimeout() {
             return startupTimeout;
+        }
+
+        public Duration getHeartbeatTimeout() {
+            return heartbeatTimeout;
+        }
+
+        public void setHeartbeatTimeout(Duration heartbeatTimeout) {
+            this.heartbeatTimeout = positive("loky.worker.heartbeat-timeout", heartbeatTimeout, "30s");
         }
 
         public void setStartupTimeout(Duration startupTimeout) {

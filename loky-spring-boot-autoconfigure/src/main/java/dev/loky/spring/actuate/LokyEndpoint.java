@@ -4,6 +4,7 @@ import dev.loky.PoolSnapshot;
 import dev.loky.ProcessExecutor;
 import dev.loky.ProgressListener;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -19,9 +20,12 @@ import java.util.TreeMap;
 /**
  * The {@code loky} endpoint ({@code /actuator/loky}): a read operation returns the pool's snapshot,
  * one entry per worker; a write operation ({@code POST {"maxWorkers": 3}}) resizes the pool and
- * returns the snapshot after the resize.
+ * returns the snapshot after the resize. Reading is open like any exposed endpoint; the write
+ * operation only where the user grants it ({@code management.endpoint.loky.access=unrestricted}),
+ * and then bounded by {@code loky.max-workers-limit}: one unauthenticated request must not be able
+ * to start hundreds of JVMs.
  */
-@Endpoint(id = "loky")
+@Endpoint(id = "loky", defaultAccess = Access.READ_ONLY)
 public class LokyEndpoint {
 
     private final ProcessExecutor executor;
@@ -55,7 +59,12 @@ public class LokyEndpoint {
         if (executor.isShutdown()) {
             throw new InvalidEndpointRequestException("the pool is shut down", "the pool is shut down");
         }
-        executor.resize(maxWorkers);
+        try {
+            executor.resize(maxWorkers);
+        } catch (IllegalArgumentException ex) {
+            // above loky.max-workers-limit: a 400 that names the limit
+            throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
+        }
         return PoolDescriptor.of(executor.snapshot(), insights);
     }
 

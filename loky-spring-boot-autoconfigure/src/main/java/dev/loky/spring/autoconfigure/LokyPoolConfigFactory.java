@@ -67,6 +67,7 @@ final class LokyPoolConfigFactory {
     ProcessExecutor createExecutor(List<PoolEventListener> listeners, List<LokyPoolCustomizer> customizers) {
         List<String> sources = properties.getStartMethod() == StartMethod.SPAWN ? sources() : List.of();
         PoolConfig known = PoolConfig.builder().name("loky").maxWorkers(properties.getMaxWorkers())
+                .maxWorkersLimit(properties.maxWorkersLimitInForce())
                 .startMethod(properties.getStartMethod()).build();
         // asked here: the test framework's frames are on this thread, not on the preparing one
         boolean testRun = TestRuns.isAnyTest();
@@ -91,6 +92,8 @@ final class LokyPoolConfigFactory {
                 // the context owns this pool (ProcessExecutorCloser): the JVM hook must not kill it mid-drain
                 .closeOnJvmExit(false)
                 .maxWorkers(properties.getMaxWorkers())
+                .maxWorkersLimit(properties.maxWorkersLimitInForce())
+                .heartbeatTimeout(worker.getHeartbeatTimeout())
                 .idleTimeout(properties.getIdleTimeout())
                 .taskTimeout(properties.getTaskTimeout())
                 // loky.prestart starts the workers when the application is ready (see lokyPrestart)

@@ -135,6 +135,7 @@ final class PreparedProcessExecutor implements ProcessExecutor {
 
     @Override
     public void resize(int maxWorkers) {
+        known.checkResize(maxWorkers);
         pool().resize(maxWorkers);
     }
 

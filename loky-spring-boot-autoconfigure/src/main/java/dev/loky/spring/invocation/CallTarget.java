@@ -1,7 +1,9 @@
 package dev.loky.spring.invocation;
 
+import dev.loky.LokyException;
 import dev.loky.TaskSerializationException;
 
+import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -11,6 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -72,18 +75,25 @@ final class CallTarget {
             }
             Method method = ReflectionUtils.findMethod(targetClass, call.methodName(), types);
             if (method == null) {
-                throw new IllegalStateException("No method " + call + " in this JVM: the worker's classpath differs from the caller's");
+                throw new LokyException("No method " + call + " in this JVM: the worker's classpath differs from the caller's");
+            }
+            if (!ProcessAsyncMethod.isProcessAsync(method, targetClass) || !Modifier.isPublic(method.getModifiers())
+                    || Modifier.isStatic(method.getModifiers())) {
+                // A call is only ever made by the @ProcessAsync proxy; anything else is forged (a
+                // cluster outsider, a hand-made task) and must not reach a bean's other methods.
+                throw new LokyException("Refused " + call + ": a worker runs only public @ProcessAsync methods, and "
+                        + targetClass.getName() + "." + method.getName() + " is not one. Nothing ran.");
             }
             return ProcessAsyncMethod.analyze(method, targetClass, null, false);
         } catch (ClassNotFoundException | LinkageError ex) {
-            throw new IllegalStateException("Cannot load the classes of " + call + " in this JVM: " + ex, ex);
+            throw new LokyException("Cannot load the classes of " + call + " in this JVM: " + ex, ex);
         }
     }
 
     private Object bean(ProcessAsyncCall call, Class<?> targetClass) {
         if (call.beanName() != null && beanFactory.containsBean(call.beanName())) {
             Object bean = beanFactory.getBean(call.beanName());
-            if (targetClass.isInstance(bean) || AopUtils.isAopProxy(bean)) {
+            if (targetClass.isAssignableFrom(AopProxyUtils.ultimateTargetClass(bean))) {
                 return bean;
             }
         }
@@ -91,7 +101,7 @@ final class CallTarget {
         if (names.length == 1) {
             return beanFactory.getBean(names[0]);
         }
-        throw new IllegalStateException("The worker's Spring context has no bean '" + call.beanName() + "' of type " + targetClass.getName()
+        throw new LokyException("The worker's Spring context has no bean '" + call.beanName() + "' of type " + targetClass.getName()
                 + (names.length == 0 ? "" : " and several of that type " + java.util.Arrays.toString(names))
                 + ". Make sure the bean exists in the worker too (loky.worker.sources; beans with @Profile(\"!loky-worker\") do not).");
     }

@@ -141,4 +141,9 @@ public class WorkService {
     public void failLater(String message) {
         throw new IllegalStateException(message);
     }
+
+    /** Not {@code @ProcessAsync}: a forged call must never reach it (ForgedCallTests). */
+    public void exitWithoutAnnotation(int code) {
+        System.exit(code);
+    }
 }

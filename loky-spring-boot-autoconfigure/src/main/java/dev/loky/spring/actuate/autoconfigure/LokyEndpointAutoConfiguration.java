@@ -3,6 +3,7 @@ package dev.loky.spring.actuate.autoconfigure;
 import dev.loky.ProcessExecutor;
 import dev.loky.spring.actuate.LokyEndpoint;
 import dev.loky.spring.actuate.LokyInsights;
+import dev.loky.spring.actuate.LokyWebEndpointExtension;
 import dev.loky.spring.autoconfigure.ConditionalOnNotWorkerProcess;
 import dev.loky.spring.autoconfigure.LokyAutoConfiguration;
 
@@ -10,6 +11,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
@@ -39,6 +41,13 @@ public final class LokyEndpointAutoConfiguration {
         @ConditionalOnMissingBean
         LokyEndpoint lokyEndpoint(ProcessExecutor executor, ObjectProvider<LokyInsights> insights) {
             return new LokyEndpoint(executor, insights.getIfAvailable());
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBean(LokyEndpoint.class)
+        LokyWebEndpointExtension lokyWebEndpointExtension(LokyEndpoint endpoint) {
+            return new LokyWebEndpointExtension(endpoint);
         }
     }
 }

@@ -37,7 +37,8 @@ import static org.awaitility.Awaitility.await;
         "loky.max-workers=1", "loky.worker.startup-cache=off",
         "loky.memory.leak-threshold=50MB", "loky.memory.check-interval=10ms",
         "management.endpoints.web.exposure.include=health,loky,metrics",
-        "management.endpoint.health.show-details=always"})
+        "management.endpoint.health.show-details=always", "management.endpoint.loky.access=unrestricted",
+        "loky.max-workers-limit=4"})
 class LokyActuatorHttpTests {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -198,6 +199,9 @@ class LokyActuatorHttpTests {
         await().atMost(WAIT).untilAsserted(() -> assertThat(metric("loky.pool.max", null, "VALUE")).isEqualTo(3));
         assertThat(get("/actuator/health/loky").get("details").get("maxWorkers").asInt()).isEqualTo(3);
         assertThat(post("/actuator/loky", "{\"maxWorkers\": 0}").statusCode()).isEqualTo(400);
+        HttpResponse<String> tooMany = post("/actuator/loky", "{\"maxWorkers\": 500}");
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(tooMany.body()).contains("above the pool's limit of 4");
         assertThat(get("/actuator/loky").get("maxWorkers").asInt()).isEqualTo(3);
     }
 
