@@ -86,6 +86,21 @@ class HostileValuesTest {
     }
 
     @Test
+    void aFrameHeaderClaimingAGigabyteFailsOnlyThatWorkersTask() {
+        pool = ProcessExecutors.create(PoolConfig.builder().name("claim").maxWorkers(1).build());
+        long pid = value(pool.submit(() -> ProcessHandle.current().pid()));
+        // the header claims 1 GiB for a reply: the parent refuses the frame (ordinary frames are at most
+        // 64 MiB; big values travel in chunks) instead of allocating it and waiting for bytes that never come
+        TerminatedWorkerException e = failure(pool.submit(() -> {
+            dev.loky.protocol.HostileFrames.claim(1, 1 << 30);
+            Thread.sleep(60_000);
+            return 0;
+        }), TerminatedWorkerException.class);
+        assertThat(e.pid()).isEqualTo(pid);
+        assertThat(value(pool.submit(() -> ProcessHandle.current().pid()))).isNotEqualTo(pid);
+    }
+
+    @Test
     void ordinaryValuesStillTravel() throws Exception {
         List<Integer> flat = new ArrayList<>();
         for (int i = 0; i < 2_000_000; i++) {

@@ -67,6 +67,31 @@ class WorkerOutputLogTest {
         });
     }
 
+    @Test
+    void aHugeStderrLineWithoutANewlineIsCutInto8KbLinesAndLaterOutputStillArrives() {
+        pool = ProcessExecutors.create(PoolConfig.builder().name("longline").maxWorkers(1).build());
+        String marker = "after the long line " + UUID.randomUUID();
+        value(pool.submit(() -> Tasks.longStderrLine(64L << 20, marker)));
+        await("the marker after the long line").atMost(Duration.ofSeconds(30)).until(() -> !messagesContaining(marker).isEmpty());
+        synchronized (appender) {
+            assertThat(appender.list).filteredOn(e -> e.getFormattedMessage().contains("zzzz"))
+                    .allSatisfy(e -> assertThat(e.getFormattedMessage().length()).isLessThan(8192 + 200))
+                    .hasSizeGreaterThan(64 * 100);
+        }
+    }
+
+    @Test
+    void garbageOnTheChannelLogsABoundedSample() {
+        pool = ProcessExecutors.create(PoolConfig.builder().name("garbage").maxWorkers(1).build());
+        long pid = value(pool.submit(() -> {
+            Tasks.writeRawToFd1(20 << 20);
+            return Tasks.pid();
+        }));
+        assertThat(value(pool.submit(Tasks::pid))).isEqualTo(pid);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !messagesContaining("keeps writing outside the protocol").isEmpty());
+        assertThat(messagesContaining("outside the protocol")).hasSizeLessThanOrEqualTo(21);
+    }
+
     private List<String> messagesContaining(String text) {
         List<String> out = new ArrayList<>();
         synchronized (appender) {

@@ -10,10 +10,8 @@ import dev.loky.serialization.TaskSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -35,6 +33,10 @@ final class WorkerChannel {
     private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
     private static final Logger workerLog = LoggerFactory.getLogger("dev.loky.worker");
     private static final int TAIL_LINES = 40;
+    /** A stderr line is cut at this many bytes. */
+    static final int MAX_LINE_BYTES = 8192;
+    /** Stray channel lines logged one by one per worker; after that, one line says the rest are only kept in the tail. */
+    static final int STRAY_LINES_LOGGED = 20;
 
     /** What the reader thread reports. */
     interface Events {
@@ -82,6 +84,8 @@ final class WorkerChannel {
     volatile String threadDump;
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final Deque<String> strayTail = new ArrayDeque<>();
+    /** Stray lines seen; reader thread only. */
+    private long strayLines;
 
     WorkerChannel(WorkerSlot slot, String poolName, LeakDetector leak) {
         this.slot = slot;
@@ -186,7 +190,14 @@ final class WorkerChannel {
     private void readFrames(Events events, Thread stderr) {
         FrameReader reader = new FrameReader(process.getInputStream(), line -> {
             addTail(strayTail, line);
-            workerLog.warn("[{}] wrote outside the protocol: {}", name(), line);
+            // a bounded sample: 20 MB of garbage once wrote 81,862 WARN lines (46 MB of log)
+            long seen = ++strayLines;
+            if (seen <= STRAY_LINES_LOGGED) {
+                workerLog.warn("[{}] wrote outside the protocol: {}", name(), line.length() > 200 ? line.substring(0, 200) + "..." : line);
+            } else if (seen == STRAY_LINES_LOGGED + 1) {
+                workerLog.warn("[{}] keeps writing outside the protocol; further lines are not logged (the last {} are kept for its errors)",
+                        name(), TAIL_LINES);
+            }
         });
         frames = reader;
         try {
@@ -233,16 +244,45 @@ final class WorkerChannel {
         }
     }
 
+    /**
+     * Drains the worker's stderr as bytes, cut into lines at each newline and at
+     * {@link #MAX_LINE_BYTES}: a 700 MB line without a newline costs 8 KB of memory here, never an
+     * {@code OutOfMemoryError} that would end this thread and silence the worker.
+     */
     private void drainStderr() {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                addStderr(line);
-                workerLog.info("[{}-{} pid {}] {}", poolName, slot.id, pid, line);
+        byte[] line = new byte[MAX_LINE_BYTES];
+        byte[] buffer = new byte[8192];
+        int length = 0;
+        try (java.io.InputStream err = process.getErrorStream()) {
+            int n;
+            while ((n = err.read(buffer)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    byte b = buffer[i];
+                    if (b == '\n') {
+                        stderrLine(line, length);
+                        length = 0;
+                    } else {
+                        line[length++] = b;
+                        if (length == MAX_LINE_BYTES) {
+                            stderrLine(line, length);
+                            length = 0;
+                        }
+                    }
+                }
             }
         } catch (IOException e) {
             // the process is gone
         }
+        if (length > 0) {
+            stderrLine(line, length);
+        }
+    }
+
+    private void stderrLine(byte[] bytes, int length) {
+        int end = length > 0 && bytes[length - 1] == '\r' ? length - 1 : length;
+        String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
+        addStderr(text);
+        workerLog.info("[{}-{} pid {}] {}", poolName, slot.id, pid, text);
     }
 
     void addStderr(String line) {

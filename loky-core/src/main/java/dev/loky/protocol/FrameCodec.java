@@ -13,8 +13,13 @@ final class FrameCodec {
     static final int MAGIC = 0x4C4F4B59; // "LOKY"
     static final int HEADER_BYTES = 21;
     static final int CHECKED_BYTES = 17;
-    /** Largest payload accepted: 1 GiB. */
-    static final int MAX_PAYLOAD = 1 << 30;
+    /**
+     * Largest payload of one frame: 64 MiB. Values above {@link StreamedValues#CHUNK_BYTES} travel as
+     * chunks, so ordinary frames are far smaller; a header claiming more is a corrupt channel.
+     */
+    static final int MAX_PAYLOAD = 64 << 20;
+    /** A payload's buffer starts at most this big and grows with the bytes that actually arrive. */
+    static final int FIRST_BUFFER = 1 << 20;
 
     private FrameCodec() {
     }

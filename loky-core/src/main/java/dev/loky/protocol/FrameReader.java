@@ -53,9 +53,7 @@ public final class FrameReader {
             chunkRemaining = length;
             return Frame.of(headerType, headerId);
         }
-        byte[] payload = new byte[length];
-        readFully(payload, 0, length);
-        return new Frame(headerType, headerId, payload);
+        return new Frame(headerType, headerId, readPayload(length));
     }
 
     /** When the last valid frame header arrived ({@code System.nanoTime()}); any thread. */
@@ -126,6 +124,26 @@ public final class FrameReader {
             headerId = id;
             return length;
         }
+    }
+
+    /**
+     * Reads a payload of {@code length} bytes into a buffer that grows with the data that arrives,
+     * so a header that claims megabytes and sends nothing costs no more than it sent.
+     */
+    private byte[] readPayload(int length) throws IOException {
+        byte[] payload = new byte[Math.min(length, FrameCodec.FIRST_BUFFER)];
+        int done = 0;
+        while (done < length) {
+            if (done == payload.length) {
+                payload = java.util.Arrays.copyOf(payload, (int) Math.min(length, 2L * payload.length));
+            }
+            int n = in.read(payload, done, payload.length - done);
+            if (n < 0) {
+                throw new EOFException("channel closed inside a frame");
+            }
+            done += n;
+        }
+        return payload;
     }
 
     private void readFully(byte[] b, int off, int len) throws IOException {

@@ -201,6 +201,18 @@ public final class Tasks {
         return bytes;
     }
 
+    /** Writes {@code bytes} to stderr with no newline at all, then one marker line. */
+    public static long longStderrLine(long bytes, String marker) {
+        byte[] block = "z".repeat(1 << 16).getBytes(StandardCharsets.US_ASCII);
+        for (long written = 0; written < bytes; written += block.length) {
+            System.err.write(block, 0, block.length);
+        }
+        System.err.println();
+        System.err.println(marker);
+        System.err.flush();
+        return bytes;
+    }
+
     /** Reads {@code System.in}: in a worker it must be empty, never the parent's channel. */
     public static int readStdin() throws IOException {
         return System.in.read(new byte[1024]);

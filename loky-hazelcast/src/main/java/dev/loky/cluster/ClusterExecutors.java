@@ -1,5 +1,7 @@
 package dev.loky.cluster;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.core.HazelcastInstance;
 import dev.loky.PoolConfig;
 import dev.loky.ProcessExecutor;
@@ -25,9 +27,12 @@ import java.util.Objects;
  * {@code shutdown} act on this member's pool. The caller owns the executor and must close it;
  * closing it leaves the {@code HazelcastInstance} running.
  *
- * <p>Security: any process that can join the cluster (reach a member's Hazelcast port with the
- * right cluster name) can submit work that members run. Bind Hazelcast to loopback or a private
- * interface and use its security settings; see {@code docs/cluster.md}.
+ * <p>Security: Hazelcast open source has no authentication, so any process that reaches a member's
+ * port with the right cluster name joins as a member or a client. Every loky message is therefore
+ * sealed with a key derived from the cluster secret (AES-GCM, a fresh nonce, sender, recipient,
+ * purpose and time authenticated, calls never accepted twice); without the secret a member or
+ * client cannot run a call, read a payload, forge an answer or steer routing. Still bind Hazelcast
+ * to loopback or a private interface, and see {@code docs/cluster.md}.
  */
 public final class ClusterExecutors {
 
@@ -74,24 +79,86 @@ public final class ClusterExecutors {
     public record Member(String name, boolean local, boolean reachable, int maxWorkers, int live, int busy, int queued) {
     }
 
-    /** A cluster executor with {@link Routing#LOCAL_FIRST} routing. */
+    /** The system property (or, upper-cased with underscores, environment variable) the secret-less factories read. */
+    public static final String SECRET_PROPERTY = "loky.cluster.secret";
+
+    /**
+     * A cluster executor with {@link Routing#LOCAL_FIRST} routing, keyed by the secret in the system
+     * property {@value #SECRET_PROPERTY} or the environment variable {@code LOKY_CLUSTER_SECRET}.
+     *
+     * @throws IllegalArgumentException when neither holds a secret of at least 32 bytes (base64 or hex)
+     */
     public static ProcessExecutor create(HazelcastInstance instance, PoolConfig config) {
         return create(instance, config, Routing.LOCAL_FIRST);
+    }
+
+    /** As {@link #create(HazelcastInstance, PoolConfig)}, with this routing. */
+    public static ProcessExecutor create(HazelcastInstance instance, PoolConfig config, Routing routing) {
+        String secret = System.getProperty(SECRET_PROPERTY, System.getenv("LOKY_CLUSTER_SECRET"));
+        return create(instance, config, routing, secret);
+    }
+
+    /** A cluster executor with {@link Routing#LOCAL_FIRST} routing and this secret. */
+    public static ProcessExecutor create(HazelcastInstance instance, PoolConfig config, String secret) {
+        return create(instance, config, Routing.LOCAL_FIRST, secret);
     }
 
     /**
      * A cluster executor over {@code instance}, with a local pool built from {@code config}.
      *
+     * @param secret the cluster's shared secret, base64 or hex, at least 32 bytes: every member
+     *        derives from it the key that authenticates and encrypts every loky message (calls,
+     *        answers, load entries, snapshots); a message that does not verify is dropped unread
+     * @throws IllegalArgumentException if the secret is missing or shorter than 32 bytes
      * @throws IllegalStateException if {@code instance} already has one (one per member)
      */
-    public static ProcessExecutor create(HazelcastInstance instance, PoolConfig config, Routing routing) {
+    public static ProcessExecutor create(HazelcastInstance instance, PoolConfig config, Routing routing, String secret) {
         Objects.requireNonNull(instance, "instance must not be null");
         Objects.requireNonNull(config, "config must not be null");
         Objects.requireNonNull(routing, "routing must not be null");
+        byte[] key = ClusterSeal.parseSecret(secret);
         if (!instance.getLifecycleService().isRunning()) {
             throw new IllegalStateException("the HazelcastInstance '" + instance.getName() + "' is not running; start it before creating a cluster executor");
         }
-        return new ClusterProcessExecutor(instance, config, routing);
+        return new ClusterProcessExecutor(instance, config, routing, key);
+    }
+
+    /**
+     * Checks a cluster secret as {@link #create(HazelcastInstance, PoolConfig, Routing, String)} does.
+     *
+     * @throws IllegalArgumentException saying what is wrong and how to make a good one
+     */
+    public static void checkSecret(String secret) {
+        ClusterSeal.parseSecret(secret);
+    }
+
+    /**
+     * Puts Hazelcast's own Java deserialization under an allow-list that admits loky's cluster
+     * messages (added to an allow-list the configuration already has; Hazelcast's default deny-list
+     * stays on). Call it on the {@link Config} of every member before the instance starts (the Spring
+     * auto-configuration does); an application that stores Java-serialized objects of its own in
+     * Hazelcast adds their classes or packages to the same allow-list.
+     *
+     * @return {@code config}
+     */
+    public static Config restrictJavaSerialization(Config config) {
+        JavaSerializationFilterConfig filter = config.getSerializationConfig().getJavaSerializationFilterConfig();
+        if (filter == null) {
+            filter = new JavaSerializationFilterConfig();
+            config.getSerializationConfig().setJavaSerializationFilterConfig(filter);
+        }
+        filter.getWhitelist().addClasses(RunTask.class.getName(), RunTask.Sealed.class.getName(), SnapshotTask.class.getName(),
+                "[B", "java.lang.String", "java.lang.Long", "java.lang.Integer", "java.lang.Number", "java.lang.Boolean",
+                "java.util.UUID");
+        return config;
+    }
+
+    /** Cluster messages {@code executor}'s member refused since it started: they did not verify with the secret. */
+    public static long rejectedMessages(ProcessExecutor executor) {
+        if (!(executor instanceof ClusterProcessExecutor cluster)) {
+            throw new IllegalArgumentException("not a cluster executor (create one with ClusterExecutors.create): " + executor);
+        }
+        return cluster.rejectedMessages();
     }
 
     /** Whether {@code executor} was created here. */

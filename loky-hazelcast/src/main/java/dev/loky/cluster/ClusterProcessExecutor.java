@@ -52,21 +52,27 @@ final class ClusterProcessExecutor extends AbstractProcessExecutor {
     private final String selfName;
     private volatile boolean shutdown;
 
-    ClusterProcessExecutor(HazelcastInstance instance, PoolConfig config, ClusterExecutors.Routing routing) {
+    ClusterProcessExecutor(HazelcastInstance instance, PoolConfig config, ClusterExecutors.Routing routing, byte[] secret) {
         this.instance = instance;
+        ClusterSeal seal = new ClusterSeal(secret, System::currentTimeMillis);
         this.pool = ProcessExecutors.create(config);
         try {
-            this.local = LocalMember.register(instance, pool);
+            this.local = LocalMember.register(instance, pool, seal);
         } catch (RuntimeException e) {
             pool.shutdownNow();
             throw e;
         }
         this.selfName = Members.name(instance.getCluster().getLocalMember());
         this.executor = instance.getExecutorService(EXECUTOR_NAME);
-        this.calls = new RemoteCalls(instance, executor);
+        this.calls = new RemoteCalls(instance, executor, local);
         this.listener = instance.getCluster().addMembershipListener(calls);
         this.board = new LoadBoard(instance, local);
         this.router = new Router(instance, board, local, calls, routing);
+    }
+
+    /** Cluster messages this member refused: they did not verify with the secret ({@code loky.cluster.rejected}). */
+    long rejectedMessages() {
+        return local.seal().rejected();
     }
 
     @Override
@@ -96,7 +102,7 @@ final class ClusterProcessExecutor extends AbstractProcessExecutor {
             return CompletableFuture.failedFuture(new TaskSerializationException(TaskSerializationException.Side.ARGUMENT_IN_PARENT,
                     "the task (" + task.getClass().getName() + ") could not be serialized: " + e, e));
         }
-        return calls.send(target, new RunTask(bytes, timeout));
+        return calls.send(target, RunTask.to(local, target.getUuid(), bytes, timeout));
     }
 
     /** Every member of the cluster, with its last published load. */
@@ -130,13 +136,14 @@ final class ClusterProcessExecutor extends AbstractProcessExecutor {
         List<Member> others = instance.getCluster().getMembers().stream()
                 .filter(m -> !m.localMember() && board.get(m.getUuid()) != null).toList();
         if (!others.isEmpty()) {
-            Map<Member, Future<byte[]>> answers = executor.submitToMembers(new SnapshotTask(), others);
+            Map<Member, Future<byte[]>> answers = executor.submitToMembers(new SnapshotTask(local), others);
             long deadline = System.nanoTime() + SNAPSHOT_TIMEOUT.toNanos();
             answers.forEach((member, answer) -> {
                 try {
                     byte[] bytes = answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    if (bytes != null) {
-                        parts.add(SnapshotTask.read(bytes, Members.name(member)));
+                    PoolSnapshot part = bytes == null ? null : SnapshotTask.read(local, bytes, member.getUuid(), Members.name(member));
+                    if (part != null) {
+                        parts.add(part);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

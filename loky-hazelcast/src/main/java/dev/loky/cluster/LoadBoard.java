@@ -25,7 +25,8 @@ final class LoadBoard implements AutoCloseable {
     static final int TTL_SECONDS = 5;
     private static final Logger log = LoggerFactory.getLogger(LoadBoard.class);
 
-    private final ReplicatedMap<UUID, String> loads;
+    /** Values are sealed load entries; typed {@code Object}: whoever joins the cluster may put anything there. */
+    private final ReplicatedMap<Object, Object> loads;
     private final UUID self;
     private final LocalMember local;
     private final ScheduledExecutorService publisher;
@@ -43,10 +44,30 @@ final class LoadBoard implements AutoCloseable {
         publisher.scheduleWithFixedDelay(this::publishQuietly, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** The last published load of the member with this UUID, or {@code null} if none is current. */
+    /**
+     * The last published load of the member with this UUID, or {@code null} if none is current or
+     * it does not verify (sealed by that member with the cluster secret) or parse: such an entry is
+     * skipped, never routed to and never an error for a caller.
+     */
     Load get(UUID member) {
-        String value = loads.get(member);
-        return value == null ? null : Load.parse(value);
+        Object value;
+        try {
+            value = loads.get(member);
+        } catch (RuntimeException e) {
+            return null; // an entry Hazelcast itself cannot read (refused by its serialization filter)
+        }
+        if (value == null) {
+            return null;
+        }
+        ClusterSeal.Opened opened = local.seal().open(ClusterSeal.Purpose.LOAD, value, member, self);
+        if (opened == null) {
+            return null;
+        }
+        try {
+            return Load.parse(new String(opened.payload(), java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** This member's load now. */
@@ -57,7 +78,9 @@ final class LoadBoard implements AutoCloseable {
     }
 
     void publish() {
-        loads.put(self, self().format(), TTL_SECONDS, TimeUnit.SECONDS);
+        byte[] entry = local.seal().seal(ClusterSeal.Purpose.LOAD, self, ClusterSeal.ANYONE,
+                self().format().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        loads.put(self, entry, TTL_SECONDS, TimeUnit.SECONDS);
     }
 
     private void publishQuietly() {
@@ -97,6 +120,9 @@ final class LoadBoard implements AutoCloseable {
 
         static Load parse(String value) {
             String[] parts = value.split(",");
+            if (parts.length != 5) {
+                throw new IllegalArgumentException("not a load entry");
+            }
             return new Load(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]),
                     Integer.parseInt(parts[3]), Integer.parseInt(parts[4]));
         }

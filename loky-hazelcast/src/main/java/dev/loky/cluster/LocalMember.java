@@ -24,17 +24,19 @@ final class LocalMember {
 
     private final UUID uuid;
     private final ProcessExecutor pool;
+    private final ClusterSeal seal;
     private final AtomicInteger active = new AtomicInteger();
     private volatile int maxWorkers;
 
-    private LocalMember(UUID uuid, ProcessExecutor pool) {
+    private LocalMember(UUID uuid, ProcessExecutor pool, ClusterSeal seal) {
         this.uuid = uuid;
         this.pool = pool;
+        this.seal = seal;
         this.maxWorkers = pool.config().maxWorkers();
     }
 
-    static LocalMember register(HazelcastInstance instance, ProcessExecutor pool) {
-        LocalMember member = new LocalMember(uuid(instance), pool);
+    static LocalMember register(HazelcastInstance instance, ProcessExecutor pool, ClusterSeal seal) {
+        LocalMember member = new LocalMember(uuid(instance), pool, seal);
         LocalMember previous = MEMBERS.putIfAbsent(member.uuid, member);
         if (previous != null) {
             throw new IllegalStateException("Hazelcast member " + instance.getName()
@@ -59,6 +61,16 @@ final class LocalMember {
 
     ProcessExecutor pool() {
         return pool;
+    }
+
+    /** This member's UUID in the cluster. */
+    UUID uuid() {
+        return uuid;
+    }
+
+    /** Seals and opens this member's cluster messages with the cluster secret. */
+    ClusterSeal seal() {
+        return seal;
     }
 
     /** The pool's size, as last resized. */

@@ -39,11 +39,13 @@ final class RemoteCalls implements MembershipListener {
 
     private final HazelcastInstance instance;
     private final IExecutorService executor;
+    private final LocalMember local;
     private final Map<UUID, Set<RemoteFuture<?>>> byMember = new ConcurrentHashMap<>();
 
-    RemoteCalls(HazelcastInstance instance, IExecutorService executor) {
+    RemoteCalls(HazelcastInstance instance, IExecutorService executor, LocalMember local) {
         this.instance = instance;
         this.executor = executor;
+        this.local = local;
     }
 
     /** Calls sent to {@code member} and not finished. */
@@ -63,7 +65,7 @@ final class RemoteCalls implements MembershipListener {
         Set<RemoteFuture<?>> calls = byMember.computeIfAbsent(target.getUuid(), uuid -> ConcurrentHashMap.newKeySet());
         calls.add(future);
         future.whenComplete((value, error) -> calls.remove(future));
-        Future<RunTask.Outcome> remote;
+        Future<RunTask.Sealed> remote;
         try {
             remote = executor.submitToMember(task, target);
         } catch (RuntimeException e) {
@@ -71,9 +73,17 @@ final class RemoteCalls implements MembershipListener {
             return future;
         }
         future.remote = remote;
-        ((CompletionStage<RunTask.Outcome>) remote).whenComplete((outcome, error) -> {
+        ((CompletionStage<RunTask.Sealed>) remote).whenComplete((sealed, error) -> {
             if (error != null) {
                 future.completeExceptionally(translate(target, error));
+                return;
+            }
+            RunTask.Outcome outcome = RunTask.Outcome.open(local, sealed, target.getUuid());
+            if (outcome == null) {
+                // never read: a member without the secret (or none of ours) cannot forge a result
+                future.completeExceptionally(new LokyException("the answer of cluster member " + Members.name(target)
+                        + " did not verify with the cluster secret and was dropped unread (does it run a loky cluster executor"
+                        + " with the same loky.cluster.secret?)"));
             } else {
                 complete(future, outcome, Members.loader(instance));
             }

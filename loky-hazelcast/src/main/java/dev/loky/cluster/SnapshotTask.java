@@ -26,7 +26,13 @@ final class SnapshotTask implements Callable<byte[]>, HazelcastInstanceAware, Se
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The sealed request (its payload is empty): only members with the secret are answered. */
+    private final byte[] request;
     private transient HazelcastInstance instance;
+
+    SnapshotTask(LocalMember asking) {
+        this.request = asking.seal().seal(ClusterSeal.Purpose.SNAPSHOT_REQUEST, asking.uuid(), ClusterSeal.ANYONE, new byte[0]);
+    }
 
     @Override
     public void setHazelcastInstance(HazelcastInstance instance) {
@@ -36,12 +42,22 @@ final class SnapshotTask implements Callable<byte[]>, HazelcastInstanceAware, Se
     @Override
     public byte[] call() throws Exception {
         LocalMember local = LocalMember.of(instance);
-        return local == null ? null : JavaTaskSerializer.INSTANCE.serialize(Wire.of(local.pool().snapshot()));
+        ClusterSeal.Opened asked = local == null ? null : local.seal().open(ClusterSeal.Purpose.SNAPSHOT_REQUEST, request, null, local.uuid());
+        if (asked == null) {
+            return null; // what runs here (task descriptions, pids) is not for outsiders
+        }
+        byte[] snapshot = JavaTaskSerializer.INSTANCE.serialize(Wire.of(local.pool().snapshot()));
+        return local.seal().seal(ClusterSeal.Purpose.SNAPSHOT, local.uuid(), asked.sender(), snapshot);
     }
 
-    static PoolSnapshot read(byte[] bytes, String member) throws Exception {
+    /** The snapshot {@code from} sealed for {@code local}, or {@code null} when it does not verify. */
+    static PoolSnapshot read(LocalMember local, byte[] sealed, java.util.UUID from, String member) throws Exception {
+        ClusterSeal.Opened opened = local.seal().open(ClusterSeal.Purpose.SNAPSHOT, sealed, from, local.uuid());
+        if (opened == null) {
+            return null;
+        }
         // only JDK and this module's classes in a snapshot
-        return ((Wire) JavaTaskSerializer.INSTANCE.deserialize(bytes, SnapshotTask.class.getClassLoader())).toSnapshot(member);
+        return ((Wire) JavaTaskSerializer.INSTANCE.deserialize(opened.payload(), SnapshotTask.class.getClassLoader())).toSnapshot(member);
     }
 
     /** {@link PoolSnapshot} in serializable form. */

@@ -49,7 +49,7 @@ class ClusterProcessesTest {
     static void start() throws Exception {
         instance = Hazelcast.newHazelcastInstance(TestClusters.config(CLUSTER, BASE_PORT, MEMBERS));
         executor = ClusterExecutors.create(instance, PoolConfig.builder().name("caller").maxWorkers(1).prestart(true).build(),
-                ClusterExecutors.Routing.LEAST_LOADED);
+                ClusterExecutors.Routing.LEAST_LOADED, TestClusters.SECRET);
         startMember();
     }
 

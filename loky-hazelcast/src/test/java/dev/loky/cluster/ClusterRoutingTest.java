@@ -50,7 +50,7 @@ class ClusterRoutingTest {
             HazelcastInstance instance = Hazelcast.newHazelcastInstance(TestClusters.config(name, BASE_PORT, members));
             instances.add(instance);
             executors.add(ClusterExecutors.create(instance, PoolConfig.builder().name("member" + i).maxWorkers(threads)
-                    .startMethod(StartMethod.THREADS).build(), routing));
+                    .startMethod(StartMethod.THREADS).build(), routing, TestClusters.SECRET));
         }
         // every member sees every other's load before a test routes anything
         await().atMost(Duration.ofSeconds(20)).until(() -> executors.stream()
@@ -183,7 +183,7 @@ class ClusterRoutingTest {
         assertThatThrownBy(() -> ClusterExecutors.Routing.of("nearest")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("local-first or least-loaded");
         assertThat(ClusterExecutors.Routing.of("least-loaded")).isEqualTo(ClusterExecutors.Routing.LEAST_LOADED);
-        assertThatThrownBy(() -> ClusterExecutors.create(instances.get(0), PoolConfig.builder().build()))
+        assertThatThrownBy(() -> ClusterExecutors.create(instances.get(0), PoolConfig.builder().build(), TestClusters.SECRET))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("already has a loky cluster executor");
         assertThat(first.execute(() -> { }).join()).isNull();
         first.shutdown();

@@ -20,7 +20,8 @@ public final class MemberMain {
         HazelcastInstance instance = Hazelcast.newHazelcastInstance(
                 TestClusters.config(args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2])));
         ProcessExecutor executor = ClusterExecutors.create(instance,
-                PoolConfig.builder().name("member").maxWorkers(Integer.parseInt(args[3])).prestart(true).build());
+                PoolConfig.builder().name("member").maxWorkers(Integer.parseInt(args[3])).prestart(true).build(),
+                TestClusters.SECRET);
         System.out.println("READY " + ProcessHandle.current().pid());
         System.out.flush();
         while (System.in.read() != -1) {

@@ -11,6 +11,9 @@ import com.hazelcast.config.NetworkConfig;
  */
 final class TestClusters {
 
+    /** The members' shared cluster secret (32 random bytes, base64). */
+    static final String SECRET = "hA3v0tJ9l8Yc1Kq6mZ2rX5sW7uN4bE0dG9fP3jL6oQ8=";
+
     private TestClusters() {
     }
 

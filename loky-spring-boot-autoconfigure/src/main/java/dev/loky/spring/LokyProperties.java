@@ -500,11 +500,28 @@ public class LokyProperties {
         private boolean enabled = false;
 
         /**
+         * The members' shared secret, base64 or hex, at least 32 bytes once decoded (e.g. from
+         * `openssl rand -base64 32`); required when loky.cluster.enabled=true. Every member derives
+         * from it the key that authenticates and encrypts every loky message on the cluster (calls,
+         * answers, load entries, snapshots); a message that does not verify is dropped unread and
+         * counted (loky.cluster.rejected).
+         */
+        private String secret;
+
+        /**
          * How the member of each call is chosen: 'local-first' (this member while it has an idle
          * worker, otherwise the least-loaded one) or 'least-loaded' (the member with the most idle
          * workers).
          */
         private Routing routing = Routing.LOCAL_FIRST;
+
+        public String getSecret() {
+            return secret;
+        }
+
+        public void setSecret(String secret) {
+            this.secret = secret;
+        }
 
         public boolean isEnabled() {
             return enabled;

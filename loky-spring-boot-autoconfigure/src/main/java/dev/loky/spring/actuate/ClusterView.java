@@ -22,7 +22,16 @@ final class ClusterView {
         return PRESENT ? Holder.members(executor) : null;
     }
 
+    /** Cluster messages the executor's member refused ({@code loky.cluster.rejected}); 0 for a local pool. */
+    static double rejected(ProcessExecutor executor) {
+        return PRESENT && executor != null ? Holder.rejected(executor) : 0;
+    }
+
     private static final class Holder {
+
+        static double rejected(ProcessExecutor executor) {
+            return ClusterExecutors.isCluster(executor) ? ClusterExecutors.rejectedMessages(executor) : 0;
+        }
 
         static List<LokyEndpoint.MemberDescriptor> members(ProcessExecutor executor) {
             if (!ClusterExecutors.isCluster(executor)) {

@@ -75,6 +75,9 @@ public class LokyPoolMetrics implements MeterBinder {
         FunctionCounter.builder(UNCAUGHT, this, LokyPoolMetrics::uncaughtFailures)
                 .description("Fire-and-forget (void) @ProcessAsync calls that failed")
                 .register(registry);
+        FunctionCounter.builder("loky.cluster.rejected", this, metrics -> ClusterView.rejected(metrics.executor.get()))
+                .description("Cluster messages this member dropped unread: they did not verify with loky.cluster.secret")
+                .register(registry);
     }
 
     private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<PoolSnapshot> value) {

@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.loky.PoolEventListener;
 import dev.loky.ProcessExecutor;
 import dev.loky.cluster.ClusterExecutors;
+import dev.loky.spring.InvalidLokyPropertyException;
 import dev.loky.spring.LokyPoolCustomizer;
 import dev.loky.spring.LokyProperties;
 import org.springframework.beans.factory.ObjectProvider;
@@ -15,7 +16,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
@@ -53,8 +56,32 @@ public final class LokyClusterAutoConfiguration {
         ApplicationArguments applicationArguments = arguments.getIfAvailable();
         LokyPoolConfigFactory factory = new LokyPoolConfigFactory(properties, environment, beanFactory,
                 applicationArguments == null ? null : applicationArguments.getSourceArgs());
+        String secret = properties.getCluster().getSecret();
+        try {
+            ClusterExecutors.checkSecret(secret);
+        } catch (IllegalArgumentException ex) {
+            throw new InvalidLokyPropertyException("loky.cluster.secret", secret == null ? "" : "(hidden)", ex.getMessage(),
+                    "Set loky.cluster.secret to the same secret of at least 32 bytes on every member, base64 or hex, "
+                            + "e.g. the output of `openssl rand -base64 32` (from an environment variable LOKY_CLUSTER_SECRET or a "
+                            + "secret store, never committed). Without it the cluster cannot tell its members from anyone who "
+                            + "reaches a Hazelcast port.");
+        }
         ClusterExecutors.Routing routing = ClusterExecutors.Routing.valueOf(properties.getCluster().getRouting().name());
         return ClusterExecutors.create(hazelcastInstance,
-                factory.create(listeners.orderedStream().toList(), customizers.orderedStream().toList()), routing);
+                factory.create(listeners.orderedStream().toList(), customizers.orderedStream().toList()), routing, secret);
+    }
+
+    /**
+     * Hazelcast's own Java deserialization admits loky's message classes through an allow-list (on
+     * the {@code Config} Boot builds the instance from; an application's own allow-list is kept).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HazelcastConfigCustomizer.class)
+    static class SerializationFilterConfiguration {
+
+        @Bean
+        HazelcastConfigCustomizer lokyJavaSerializationFilter() {
+            return ClusterExecutors::restrictJavaSerialization;
+        }
     }
 }

@@ -35,6 +35,8 @@ import static org.awaitility.Awaitility.await;
 class LokyClusterAutoConfigurationTests {
 
     private static final int BASE_PORT = 5951;
+    /** The members' shared secret (32 bytes, hex). */
+    static final String SECRET = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(HazelcastAutoConfiguration.class, LokyClusterAutoConfiguration.class,
@@ -57,7 +59,7 @@ class LokyClusterAutoConfigurationTests {
 
     @Test
     void enabledWithoutAHazelcastInstanceKeepsTheLocalPool() {
-        runner.withPropertyValues("loky.cluster.enabled=true").run(context -> {
+        runner.withPropertyValues("loky.cluster.enabled=true", "loky.cluster.secret=" + SECRET).run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context).doesNotHaveBean(HazelcastInstance.class);
             assertThat(ClusterExecutors.isCluster(context.getBean(ProcessExecutor.class))).isFalse();
@@ -68,7 +70,7 @@ class LokyClusterAutoConfigurationTests {
     void enabledWithoutLokyHazelcastOnTheClasspathKeepsTheLocalPool() {
         runner.withClassLoader(new FilteredClassLoader(ClusterExecutors.class))
                 .withBean(Config.class, () -> LoopbackHazelcast.config(clusterName(), BASE_PORT, 1))
-                .withPropertyValues("loky.cluster.enabled=true").run(context -> {
+                .withPropertyValues("loky.cluster.enabled=true", "loky.cluster.secret=" + SECRET).run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context).doesNotHaveBean(LokyClusterAutoConfiguration.class);
                     assertThat(context.getBean(ProcessExecutor.class).getClass().getName()).doesNotContain("Cluster");
@@ -78,7 +80,7 @@ class LokyClusterAutoConfigurationTests {
     @Test
     void enabledWithAHazelcastInstanceMakesTheExecutorBeanAClusterExecutor() {
         runner.withBean(Config.class, () -> LoopbackHazelcast.config(clusterName(), BASE_PORT, 1))
-                .withPropertyValues("loky.cluster.enabled=true", "loky.cluster.routing=least-loaded").run(context -> {
+                .withPropertyValues("loky.cluster.enabled=true", "loky.cluster.secret=" + SECRET, "loky.cluster.routing=least-loaded").run(context -> {
                     assertThat(context).hasNotFailed();
                     ProcessExecutor executor = context.getBean(ProcessExecutor.class);
                     assertThat(ClusterExecutors.isCluster(executor)).isTrue();
@@ -92,7 +94,7 @@ class LokyClusterAutoConfigurationTests {
     @Test
     void anUnknownRoutingFailsStartup() {
         runner.withBean(Config.class, () -> LoopbackHazelcast.config(clusterName(), BASE_PORT, 1))
-                .withPropertyValues("loky.cluster.enabled=true", "loky.cluster.routing=nearest").run(context -> {
+                .withPropertyValues("loky.cluster.enabled=true", "loky.cluster.secret=" + SECRET, "loky.cluster.routing=nearest").run(context -> {
                     assertThat(context).hasFailed();
                     assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("nearest");
                 });
@@ -107,12 +109,12 @@ class LokyClusterAutoConfigurationTests {
         String cluster = clusterName();
         runner.withBean(Config.class, () -> LoopbackHazelcast.config(cluster, BASE_PORT, 2))
                 .withUserConfiguration(SlowServiceConfig.class)
-                .withPropertyValues("loky.cluster.enabled=true", "loky.cluster.routing=least-loaded").run(context -> {
+                .withPropertyValues("loky.cluster.enabled=true", "loky.cluster.secret=" + SECRET, "loky.cluster.routing=least-loaded").run(context -> {
                     assertThat(context).hasNotFailed();
                     ProcessExecutor executor = context.getBean(ProcessExecutor.class);
                     HazelcastInstance other = Hazelcast.newHazelcastInstance(LoopbackHazelcast.config(cluster, BASE_PORT, 2));
                     ProcessExecutor otherPool = ClusterExecutors.create(other, PoolConfig.builder().name("other")
-                            .startMethod(StartMethod.THREADS).maxWorkers(3).build());
+                            .startMethod(StartMethod.THREADS).maxWorkers(3).build(), SECRET);
                     try {
                         await().atMost(Duration.ofSeconds(20)).until(() -> ClusterExecutors.members(executor).stream()
                                 .filter(ClusterExecutors.Member::reachable).count() == 2);
@@ -153,5 +155,20 @@ class LokyClusterAutoConfigurationTests {
             Thread.sleep(2_000);
             return CompletableFuture.completedFuture(Thread.currentThread().getName());
         }
+    }
+
+    @Test
+    void aMissingOrShortSecretFailsStartupNamingTheProperty() {
+        runner.withBean(Config.class, () -> LoopbackHazelcast.config(clusterName(), BASE_PORT, 1))
+                .withPropertyValues("loky.cluster.enabled=true").run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().isInstanceOf(dev.loky.spring.InvalidLokyPropertyException.class)
+                            .hasMessageContaining("loky.cluster.secret");
+                });
+        runner.withBean(Config.class, () -> LoopbackHazelcast.config(clusterName(), BASE_PORT, 1))
+                .withPropertyValues("loky.cluster.enabled=true", "loky.cluster.secret=c2hvcnQ=").run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("fewer than the 32 required");
+                });
     }
 }

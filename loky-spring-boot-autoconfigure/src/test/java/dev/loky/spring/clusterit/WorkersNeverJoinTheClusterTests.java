@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (Boot's Hazelcast auto-configuration is skipped there), so the cluster keeps exactly one member
  * while they run, and {@code /actuator/loky} shows that member with its workers.
  */
-@SpringBootTest(classes = ClusterItApplication.class, properties = {"loky.cluster.enabled=true", "clusterit.name=clusterit-${random.uuid}", "loky.max-workers=2",
+@SpringBootTest(classes = ClusterItApplication.class, properties = {"loky.cluster.enabled=true",
+        "loky.cluster.secret=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "clusterit.name=clusterit-${random.uuid}", "loky.max-workers=2",
         "loky.worker.startup-cache=off", "loky.worker.jvm-args=-Xmx128m,-XX:TieredStopAtLevel=1",
         "management.endpoints.web.exposure.include=loky,health", "management.endpoint.health.show-details=always"})
 class WorkersNeverJoinTheClusterTests {
