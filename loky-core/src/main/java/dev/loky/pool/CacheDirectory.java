@@ -116,7 +116,45 @@ public final class CacheDirectory {
         } catch (IOException | UnsupportedOperationException e) {
             return Optional.of("its owner and permissions cannot be read: " + e);
         }
+        return ancestorProblem(dir);
+    }
+
+    /**
+     * Why an ancestor of {@code dir} lets another user replace it, or empty: as OpenSSH's StrictModes,
+     * every ancestor must be owned by root or by this user, and not writable by group or others unless
+     * it is sticky (as {@code /tmp} is), since whoever can write a parent can rename the cache away and
+     * plant another in its place.
+     */
+    static Optional<String> ancestorProblem(Path dir) {
+        String user = System.getProperty("user.name");
+        for (Path ancestor = dir.getParent(); ancestor != null; ancestor = ancestor.getParent()) {
+            try {
+                PosixFileAttributes attributes = Files.getFileAttributeView(ancestor, PosixFileAttributeView.class)
+                        .readAttributes();
+                String owner = attributes.owner().getName();
+                if (!owner.equals("root") && !owner.equals(user)) {
+                    return Optional.of("its parent directory " + ancestor + " is owned by " + owner
+                            + ", who could replace it (every parent must belong to root or " + user + ")");
+                }
+                Set<PosixFilePermission> permissions = attributes.permissions();
+                boolean writable = permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE);
+                if (writable && !sticky(ancestor)) {
+                    return Optional.of("its parent directory " + ancestor + " is writable by others ("
+                            + PosixFilePermissions.toString(permissions) + ", not sticky), who could replace it");
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                return Optional.of("the owner and permissions of its parent directory " + ancestor + " cannot be read: " + e);
+            }
+        }
         return Optional.empty();
+    }
+
+    private static boolean sticky(Path dir) {
+        try {
+            return (((Integer) Files.getAttribute(dir, "unix:mode")) & 01000) != 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return false;
+        }
     }
 
     /** {@code path} is a regular file itself, not a link to one. */

@@ -26,6 +26,34 @@ class CacheDirectoryTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
     }
 
+    /**
+     * OpenSSH's StrictModes: a private cache directory inside a directory that another user owns is
+     * refused, since that user can rename it away and plant {@code extracted-<hash>/app.jar} in its
+     * place (before, the cache was accepted and root ran the planted jar). The other user is the
+     * system's {@code nobody} (changing an owner needs root, as CI is; skipped otherwise).
+     */
+    @Test
+    void aPrivateDirectoryInsideAnotherUsersDirectoryIsNotUsed() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to give a directory away");
+        Path theirs = Files.createDirectory(tmp.resolve("theirs"));
+        Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setOwner(theirs, theirs.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        Path dir = theirs.resolve("loky");
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        assertThat(CacheDirectory.problem(dir)).hasValueSatisfying(p -> assertThat(p).contains(theirs + " is owned by nobody"));
+        assertThat(CacheDirectory.open(dir)).isEmpty();
+    }
+
+    @Test
+    void aPrivateDirectoryUnderAWritableButNotStickyParentIsNotUsedButUnderAStickyOneItIs() throws Exception {
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path dir = Files.createDirectory(shared.resolve("loky"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        assertThat(CacheDirectory.problem(dir)).hasValueSatisfying(p -> assertThat(p).contains("writable by others").contains("not sticky"));
+        Files.setAttribute(shared, "unix:mode", 01777);
+        assertThat(CacheDirectory.problem(dir)).isEmpty();
+    }
+
     @Test
     void aPreCreatedWorldWritableDirectoryIsNotUsed() throws Exception {
         Path dir = Files.createDirectory(tmp.resolve("planted"));

@@ -91,7 +91,7 @@ final class ExtractedJar {
             CacheDirectory.prune(dir, cacheMaxBytes);
             return applicationJar(target);
         } catch (IOException | RuntimeException e) {
-            logger.info("Workers will use Boot's launcher: cannot extract " + fatJar + ": " + e);
+            logger.warn("Workers will use Boot's launcher: cannot extract " + fatJar + " into " + cacheDir + ": " + e);
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -114,7 +114,9 @@ final class ExtractedJar {
             return false;
         }
         if (process.exitValue() != 0) {
-            logger.info("Workers will use Boot's launcher: extracting " + jar + " failed (" + Files.readString(log).strip() + ")");
+            String output = Files.readString(log).strip();
+            logger.warn("Workers will use Boot's launcher: extracting " + jar + " failed with exit code " + process.exitValue()
+                    + (output.isEmpty() ? " and no output (is the cache directory's disk full? " + temporary.getParent() + ")" : ": " + output));
             return false;
         }
         return true;

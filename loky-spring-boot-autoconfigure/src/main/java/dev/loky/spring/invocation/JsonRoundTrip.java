@@ -21,9 +21,18 @@ import java.util.Set;
  * collections, maps, arrays and optionals), each property the serializer writes is offered alone
  * to a strict reader. A property that the reader does not recognize (a getter-only {@code final}
  * collection, a derived getter not marked read-only) would arrive empty on the other side, so the
- * method fails the application's start-up instead of losing data silently. Stateless.
+ * method fails the application's start-up instead of losing data silently. So does a declared type
+ * whose JSON names no class ({@code Object}, {@code Serializable}, {@code Number}, a raw or
+ * {@code <Object>} collection): it would come back as another class. Stateless.
  */
 final class JsonRoundTrip {
+
+    /**
+     * Declared types whose JSON names no class, so that what is read back is whatever JSON's own
+     * types map to ({@code LinkedHashMap}, {@code ArrayList}, {@code Double}, {@code String}).
+     */
+    private static final Set<Class<?>> CHANGES_CLASS = Set.of(Object.class, java.io.Serializable.class, Number.class,
+            Comparable.class, CharSequence.class, Cloneable.class);
 
     private JsonRoundTrip() {
     }
@@ -48,6 +57,15 @@ final class JsonRoundTrip {
             return;
         }
         Class<?> raw = type.getRawClass();
+        if (CHANGES_CLASS.contains(raw)) {
+            throw new InvalidProcessAsyncMethodException(method.method(), what + " is declared as " + type.toCanonical()
+                    + " (itself or inside it, as an element, value or property type: " + raw.getName() + "), so its JSON names no class "
+                    + "and reads back as another one: a record as LinkedHashMap, BigDecimal as Double, int[] as ArrayList, NaN as "
+                    + "String, Optional.of(5) as Integer; the other side would get a different value without an error",
+                    "Declare the concrete type (List<Point> rather than List<Object> or a raw List, BigDecimal rather than Number), "
+                            + "or a record that holds the values. To skip this check (and strict reading of calls), set "
+                            + "loky.json.verify-round-trip=false.");
+        }
         if (raw.isPrimitive() || raw.isEnum() || raw.isInterface() && raw.getName().startsWith("java.") || platform(raw) || !seen.add(raw)) {
             return;
         }

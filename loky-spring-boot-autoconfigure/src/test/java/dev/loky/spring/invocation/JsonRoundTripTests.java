@@ -193,4 +193,78 @@ class JsonRoundTripTests {
             return new GoodService();
         }
     }
+
+    /** Declared types whose JSON names no class would come back as other classes: refused at start-up. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(classes = {ObjectParameter.class, SerializableResult.class,
+            ObjectList.class, NumberParameter.class, ObjectValuedMap.class, ObjectInARecord.class})
+    void aTypeThatWouldReadBackAsAnotherClassFailsStartup(Class<?> service) {
+        runner.withBean(service).run(context -> {
+            Throwable failure = context.getStartupFailure();
+            assertThat(failure).as(service.getSimpleName()).isNotNull();
+            Throwable cause = org.springframework.core.NestedExceptionUtils.getMostSpecificCause(failure);
+            assertThat(cause).isInstanceOf(InvalidProcessAsyncMethodException.class).hasMessageContaining("reads back as another one");
+            assertThat(((InvalidProcessAsyncMethodException) cause).action()).contains("Declare the concrete type");
+        });
+    }
+
+    @Test
+    void concreteTypesStillPass() {
+        runner.withBean(ConcreteTypes.class).run(context -> assertThat(context).hasNotFailed());
+    }
+
+    public static class ObjectParameter {
+        @ProcessAsync
+        public String echo(Object value) {
+            return String.valueOf(value);
+        }
+    }
+
+    public static class SerializableResult {
+        @ProcessAsync
+        public java.io.Serializable value() {
+            return 1;
+        }
+    }
+
+    public static class ObjectList {
+        @ProcessAsync
+        public java.util.List<Object> values() {
+            return java.util.List.of(1);
+        }
+    }
+
+    public static class NumberParameter {
+        @ProcessAsync
+        public double half(Number value) {
+            return value.doubleValue() / 2;
+        }
+    }
+
+    public static class ObjectValuedMap {
+        @ProcessAsync
+        public java.util.concurrent.CompletableFuture<java.util.Map<String, Object>> values() {
+            return java.util.concurrent.CompletableFuture.completedFuture(java.util.Map.of());
+        }
+    }
+
+    public record Holder(String name, Object value) {
+    }
+
+    public static class ObjectInARecord {
+        @ProcessAsync
+        public Holder hold(String name) {
+            return new Holder(name, 1);
+        }
+    }
+
+    public record Priced(String name, java.math.BigDecimal price, int[] counts) {
+    }
+
+    public static class ConcreteTypes {
+        @ProcessAsync
+        public java.util.Map<String, java.util.List<Priced>> priced(java.util.Optional<java.math.BigDecimal> floor, java.util.List<Priced> items) {
+            return java.util.Map.of();
+        }
+    }
 }

@@ -200,8 +200,10 @@ class ProcessAsyncThreadsTests {
     record Point(int x, int y) {
     }
 
-    static class Unwritable {
-        public Object getSelf() {
+    /** Written as JSON only (read-only), and its writing fails. */
+    public static class Unwritable {
+        @com.fasterxml.jackson.annotation.JsonProperty(access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
+        public String getSelf() {
             throw new IllegalStateException("cannot be written");
         }
     }
@@ -303,7 +305,7 @@ class ProcessAsyncThreadsTests {
         }
 
         @ProcessAsync
-        public String describe(Object value) {
+        public String describe(Unwritable value) {
             return String.valueOf(value);
         }
 

@@ -82,7 +82,7 @@ class ProcessAsyncWorkerTests {
     @Test
     void workerRunsNoRunnersAndNoScheduler() {
         assertThat(ItApplication.RUNNERS.get()).as("runners in the test JVM").isEqualTo(2);
-        assertThat(service.workerState()).containsExactly(0, false, true);
+        assertThat(service.workerState()).isEqualTo(new WorkService.WorkerState(0, false, true));
     }
 
     @Test

@@ -94,10 +94,14 @@ public class WorkService {
 
     /** Runners run in this JVM, and whether the scheduler's processor exists. */
     @ProcessAsync
-    public List<Object> workerState() {
-        return List.of(ItApplication.RUNNERS.get(),
+    public WorkerState workerState() {
+        return new WorkerState(ItApplication.RUNNERS.get(),
                 context.containsBeanDefinition("org.springframework.context.annotation.internalScheduledAnnotationProcessor"),
                 LokyWorkerContext.isWorkerProcess());
+    }
+
+    /** What {@link #workerState()} reports (a record: a {@code List<Object>} would come back as other classes, and is refused). */
+    public record WorkerState(int runners, boolean scheduler, boolean inWorker) {
     }
 
     @ProcessAsync
