@@ -41,6 +41,9 @@ interface Effects {
     /** Fail a task's future: its worker stopped sending heartbeats and is being killed. */
     void unresponsive(PoolTask<?> task, WorkerSlot w);
 
+    /** Fail a task's future: its answer could not be read in time (a value built to be slow to read); its worker is being killed. */
+    void unreadable(PoolTask<?> task, WorkerSlot w);
+
     /** A worker that answered without a heap leak may be checked for native growth now. */
     void memoryCheckDue(WorkerSlot w);
 

@@ -18,6 +18,11 @@ final class ExitStatus {
         return signal > 0 && signal < 65 ? "signal " + signal : null;
     }
 
+    /** Killed by SIGKILL or SIGTERM: stopped by someone (the pool, most often), not failed on its own. */
+    static boolean isKill(int exitCode) {
+        return exitCode == 128 + 9 || exitCode == 128 + 15;
+    }
+
     /** "# SIGSEGV (0xb) at pc=..." in a HotSpot fatal-error banner. */
     private static final java.util.regex.Pattern FATAL_SIGNAL =
             java.util.regex.Pattern.compile("^#\\s+(SIG[A-Z]+) \\(0x[0-9a-fA-F]+\\)", java.util.regex.Pattern.MULTILINE);

@@ -26,6 +26,8 @@ enum Leaving {
     OUT_OF_MEMORY(RestartReason.CRASH, false),
     /** It sent no heartbeat for the heartbeat timeout (frozen, swapped out): killed; counted as a crash. */
     UNRESPONSIVE(RestartReason.CRASH, true),
+    /** Its answer could not be read within its deadline (a value built to be slow to read): killed; counted as a crash. */
+    UNREADABLE_REPLY(RestartReason.CRASH, true),
     /** It was not ready within the startup timeout. */
     STARTUP_TIMEOUT(null, true),
     /** A start-up cache recorder that finished recording. */
@@ -47,6 +49,6 @@ enum Leaving {
 
     /** Counted as a crash ({@code loky.worker.crashes}). */
     boolean isCrash() {
-        return this == CRASHED || this == OUT_OF_MEMORY || this == UNRESPONSIVE;
+        return this == CRASHED || this == OUT_OF_MEMORY || this == UNRESPONSIVE || this == UNREADABLE_REPLY;
     }
 }

@@ -155,7 +155,20 @@ final class Outcomes {
                 w.pid(), 137, "SIGKILL", w.outputTail());
     }
 
-    TerminatedWorkerException terminated(WorkerChannel w, int exitCode, PoolTask<?> task, String output) {
+    /** The task's answer took longer than {@code limit} to read; its worker is being killed. */
+    TaskSerializationException unreadable(PoolTask<?> task, WorkerChannel w, java.time.Duration limit) {
+        TaskSerializationException.Side side = TaskSerializationException.Side.RESULT_IN_PARENT;
+        return new TaskSerializationException(side, task.description + ": " + side.describe() + ": reading it took longer than "
+                + limit + " (" + (task.timeout != null ? "the task's timeout" : "loky's heartbeat timeout")
+                + "), as a value built to be slow to read does; " + w.name() + " was killed and is being replaced.", null);
+    }
+
+    TerminatedWorkerException terminated(WorkerChannel w, int exitCode, PoolTask<?> task, String output, Leaving why) {
+        if (why == Leaving.UNREADABLE_REPLY) {
+            return new TerminatedWorkerException(w.name() + " was killed (SIGKILL) while running " + task
+                    + ": its answer to an earlier task could not be read in time; that task and this one failed,"
+                    + " and the worker is being replaced.", w.pid(), exitCode, "SIGKILL", output);
+        }
         String signal = ExitStatus.signalName(exitCode, output);
         String status = ExitStatus.describe(exitCode);
         if (signal != null && !status.contains(signal)) {
@@ -176,6 +189,8 @@ final class Outcomes {
         String why;
         if (timedOut) {
             why = "was not ready within " + config.startupTimeout() + " (raise the startup timeout, or find what it waits for)";
+        } else if (w.pid() <= 0) {
+            why = "its process was not started";
         } else if (w.startupFailure != null) {
             why = "failed in its initializer: " + w.startupFailure.lines().findFirst().orElse("");
         } else {

@@ -73,7 +73,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
     private WorkerChannel newChannel(WorkerSlot w) {
         LeakDetector leak = config.memoryLeakProtection() && !w.recorder
                 ? new LeakDetector(config.memoryLeakThresholdBytes(), config.memoryCheckInterval().toMillis()) : null;
-        WorkerChannel channel = new WorkerChannel(w, config.name(), leak);
+        WorkerChannel channel = new WorkerChannel(w, config.name(), leak, config.heartbeatTimeout().toNanos());
         w.channel = channel;
         return channel;
     }
@@ -176,6 +176,17 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
     }
 
     @Override
+    public void unreadable(PoolTask<?> task, WorkerSlot w) {
+        WorkerChannel channel = w.channel;
+        WorkerChannel.Reading reading = channel.reading;
+        Duration limit = Duration.ofNanos(reading == null ? config.heartbeatTimeout().toNanos() : reading.limitNanos());
+        after.add(() -> {
+            log.warn("reading the answer of {} from {} took longer than {}; killing the worker", task, channel.name(), limit);
+            outcomes.fail(task, outcomes.unreadable(task, channel, limit));
+        });
+    }
+
+    @Override
     public void memoryCheckDue(WorkerSlot w) {
         WorkerChannel channel = w.channel;
         if (channel.leak != null && channel.leak.residentCheckDue()) {
@@ -250,7 +261,15 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
         boolean outOfMemory = outcomes.isOutOfMemory(frame.type(), reply);
         PoolTask<?> task = pool.lockedGet(() -> pool.scheduler().onReply(w, frame.id(), leak, outOfMemory));
         if (task != null && !task.isDone()) {
-            outcomes.complete(task, frame.type(), reply, channel, streamed);
+            // decoded here, with no hand-off; a value that takes longer than the task's timeout (else
+            // the heartbeat timeout) to read is failed by the pool's watchdog, which kills the worker
+            Duration limit = task.timeout != null ? task.timeout : config.heartbeatTimeout();
+            channel.reading = new WorkerChannel.Reading(task, task.id, System.nanoTime(), limit.toNanos());
+            try {
+                outcomes.complete(task, frame.type(), reply, channel, streamed);
+            } finally {
+                channel.reading = null;
+            }
         }
     }
 
@@ -263,7 +282,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
     public void onExit(WorkerSlot w, int exitCode) {
         WorkerChannel channel = w.channel;
         if (channel.startupCacheRecording != null) {
-            channel.startupCache.recorded(channel.startupCacheRecording, exitCode);
+            channel.startupCache.recorded(channel.startupCacheRecording, exitCode, channel.outputTail());
             channel.startupCacheRecording = null;
         }
         String output = channel.outputTail();
@@ -282,7 +301,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
         if (departure.lost() != null) {
             outcomes.fail(departure.lost(), exitCode == WorkerMain.EXIT_AFTER_OUT_OF_MEMORY
                     ? OutOfMemory.afterExit(channel, departure.lost(), output)
-                    : outcomes.terminated(channel, exitCode, departure.lost(), output));
+                    : outcomes.terminated(channel, exitCode, departure.lost(), output, why));
         }
         if (departure.startupError() != null) {
             log.error(departure.startupError().getMessage());

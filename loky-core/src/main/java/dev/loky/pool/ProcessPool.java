@@ -1,5 +1,6 @@
 package dev.loky.pool;
 
+import dev.loky.LokyException;
 import dev.loky.PoolConfig;
 import dev.loky.protocol.StreamedValues;
 import dev.loky.PoolSnapshot;
@@ -222,7 +223,20 @@ final class ProcessPool extends AbstractProcessExecutor {
 
     @Override
     public void shutdownNow() {
-        locked(scheduler::shutdownNow);
+        List<PoolTask<?>> beingRead = new ArrayList<>();
+        locked(() -> {
+            for (WorkerSlot w : scheduler.workers()) {
+                WorkerChannel.Reading reading = w.channel == null ? null : w.channel.reading;
+                if (reading != null && reading.task() != null) {
+                    beingRead.add(reading.task()); // no longer the scheduler's: its reply came
+                }
+            }
+            scheduler.shutdownNow();
+        });
+        // every future completes, whatever its reader is still doing
+        for (PoolTask<?> task : beingRead) {
+            outcomes.fail(task, new LokyException(task + ": the pool was shut down (shutdownNow) while its answer was being read"));
+        }
     }
 
     @Override
@@ -273,12 +287,25 @@ final class ProcessPool extends AbstractProcessExecutor {
      * The liveness check, on the timer thread: a ready worker whose channel has been silent for the
      * heartbeat timeout (its heartbeat thread writes every fifth of it) is reported unresponsive.
      */
+    /**
+     * The watchdog, on the timer: a reply being decoded past its deadline fails its task and kills
+     * the worker; otherwise a ready worker silent for the heartbeat timeout is killed. A worker whose
+     * reply is being read is never called silent: the silence is the reader's, not the worker's.
+     */
     private void checkHeartbeats() {
         long limit = config.heartbeatTimeout().toNanos();
         locked(() -> {
             long now = System.nanoTime();
             for (WorkerSlot w : scheduler.workers()) {
                 WorkerChannel channel = w.channel;
+                WorkerChannel.Reading reading = channel == null ? null : channel.reading;
+                if (reading != null) {
+                    PoolTask<?> task = reading.task() != null ? reading.task() : w.inFlight.peek();
+                    if (reading.overdue(now) && task != null && task.id == reading.taskId()) {
+                        scheduler.onUnreadableReply(w, task);
+                    }
+                    continue;
+                }
                 boolean ready = w.state == WorkerSlot.State.IDLE || w.state == WorkerSlot.State.BUSY;
                 if (ready && !w.recorder && channel != null && now - channel.lastHeardNanos() > limit) {
                     scheduler.onUnresponsive(w);

@@ -346,6 +346,28 @@ final class Scheduler {
         }
     }
 
+    /**
+     * The parent could not read a worker's answer to {@code task} within its deadline (a value built
+     * to be slow to read, read on the worker's reader thread): the task fails now and the worker is
+     * killed and replaced. The task it runs meanwhile fails with it; what was sent ahead runs elsewhere.
+     */
+    void onUnreadableReply(WorkerSlot w, PoolTask<?> task) {
+        if (w.state == State.DEAD || task.isDone()) {
+            return;
+        }
+        if (w.inFlight.peek() == task) {
+            effects.unschedule(task.timeoutTimer);
+            killRunning(w, Leaving.UNREADABLE_REPLY);
+        } else if (w.state != State.RETIRING) {
+            // the task it runs now is lost with it (its exit says why); the ones sent ahead are requeued then
+            workers.retire(w, Leaving.UNREADABLE_REPLY, maxWorkers);
+            dispatch();
+        } else if (!w.leaving.kill) {
+            effects.kill(w);
+        }
+        effects.unreadable(task, w);
+    }
+
     /** Retires workers idle for longer than the idle timeout, keeping the spares. */
     void onIdleTick() {
         workers.retireIdle(clock.getAsLong(), config.idleTimeout().toNanos(), spares(), maxWorkers);

@@ -38,6 +38,8 @@ final class StartupCache {
     private final boolean aot;
     private final AtomicBoolean recording = new AtomicBoolean();
     private final AtomicBoolean verified = new AtomicBoolean();
+    /** A failed recording was reported at WARN once; later ones (each start tries again) go to DEBUG. */
+    private final AtomicBoolean warnedFailure = new AtomicBoolean();
 
     private StartupCache(Path cacheFile, boolean aot) {
         this.cacheFile = cacheFile;
@@ -124,8 +126,11 @@ final class StartupCache {
         return List.of((aot ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + recording.temporary());
     }
 
-    /** Called when the recording worker has exited. */
-    void recorded(Recording recording, int exitCode) {
+    /**
+     * Called when the recording worker has exited ({@code -1}: it never started), with its output.
+     * A recording that wrote nothing is said once at WARN with the reason (a full disk, most often).
+     */
+    void recorded(Recording recording, int exitCode, String output) {
         try {
             if (exitCode == 0 && Files.isRegularFile(recording.temporary()) && Files.size(recording.temporary()) > 0) {
                 Files.move(recording.temporary(), cacheFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -138,11 +143,37 @@ final class StartupCache {
                 log.info("loky worker startup cache written: {}", cacheFile);
             } else {
                 Files.deleteIfExists(recording.temporary());
+                if (exitCode != -1 && !ExitStatus.isKill(exitCode)) {
+                    notRecorded(exitCode, output);
+                }
             }
         } catch (IOException e) {
-            log.warn("loky startup cache {} could not be stored: {}", cacheFile, e.toString());
+            log.warn("loky startup cache {} could not be stored ({}): {}", cacheFile, freeSpace(), e.toString());
         } finally {
             this.recording.set(false);
+        }
+    }
+
+    private void notRecorded(int exitCode, String output) {
+        String what = exitCode == 0 ? "exited cleanly but wrote no archive" : "exited with " + ExitStatus.describe(exitCode);
+        String said = output.lines().filter(line -> !line.isBlank()).reduce((a, b) -> b).orElse("").strip().replaceAll("\\.+$", "");
+        String message = "loky worker startup cache " + cacheFile + " was not recorded: the recording worker " + what
+                + " (" + freeSpace() + "; is the disk full?)" + (said.isEmpty() ? "" : "; its last output: " + said)
+                + ". Workers start without the cache, and the next start records it again.";
+        if (warnedFailure.compareAndSet(false, true)) {
+            log.warn(message);
+        } else {
+            log.debug(message);
+        }
+    }
+
+    /** The usable space on the cache's file system, for messages. */
+    private String freeSpace() {
+        try {
+            long usable = Files.getFileStore(cacheFile.getParent()).getUsableSpace();
+            return (usable / (1024 * 1024)) + " MB free in " + cacheFile.getParent();
+        } catch (IOException | RuntimeException e) {
+            return "free space in " + cacheFile.getParent() + " unknown";
         }
     }
 

@@ -15,8 +15,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The I/O side of one worker JVM: its process, the outbox of frames to write, the reader thread
@@ -37,6 +39,24 @@ final class WorkerChannel {
     static final int MAX_LINE_BYTES = 8192;
     /** Stray channel lines logged one by one per worker; after that, one line says the rest are only kept in the tail. */
     static final int STRAY_LINES_LOGGED = 20;
+
+    /**
+     * How long after a killed process is gone its reader thread may take to report the exit itself
+     * before the exit is reported for it: a reader stuck decoding a value built to be slow to read
+     * never gets to the end of the stream.
+     */
+    static final long EXIT_REPORT_GRACE_MILLIS = 2000;
+
+    /**
+     * A reply the reader thread is decoding (an answer's value, or a streamed value still arriving):
+     * the task if already known (else {@code null}, and {@code taskId} names it), since when, and how
+     * long it may take. Read by the pool's watchdog, which fails the task and kills the worker past it.
+     */
+    record Reading(PoolTask<?> task, long taskId, long sinceNanos, long limitNanos) {
+        boolean overdue(long now) {
+            return now - sinceNanos > limitNanos;
+        }
+    }
 
     /** What the reader thread reports. */
     interface Events {
@@ -65,6 +85,11 @@ final class WorkerChannel {
     private volatile TaskSerializer serializer;
     /** The streamed value that came ahead of the reply being read; reader thread only. */
     StreamedValues.Value streamedReply;
+    /** What the reader thread is decoding now, or {@code null}; written by the reader thread only. */
+    volatile Reading reading;
+    private volatile Events events;
+    /** The exit was reported (by the reader thread, or for it when it was stuck): exactly once. */
+    private final AtomicBoolean exitReported = new AtomicBoolean();
     private volatile boolean killRequested;
     private volatile long pid = -1;
     volatile long heapUsedBytes = -1;
@@ -87,10 +112,14 @@ final class WorkerChannel {
     /** Stray lines seen; reader thread only. */
     private long strayLines;
 
-    WorkerChannel(WorkerSlot slot, String poolName, LeakDetector leak) {
+    /** How long reading one streamed value may take (the heartbeat timeout: the worker's own silence is bounded by it too). */
+    private final long streamedReadLimitNanos;
+
+    WorkerChannel(WorkerSlot slot, String poolName, LeakDetector leak, long streamedReadLimitNanos) {
         this.slot = slot;
         this.poolName = poolName;
         this.leak = leak;
+        this.streamedReadLimitNanos = streamedReadLimitNanos;
     }
 
     long pid() {
@@ -104,9 +133,10 @@ final class WorkerChannel {
     void attach(Process process, Events events) {
         this.pid = process.pid();
         this.writer = new FrameWriter(process.getOutputStream());
+        this.events = events;
         this.process = process;
         if (killRequested) {
-            process.destroyForcibly();
+            kill();
         }
         Thread stderr = new Thread(this::drainStderr, poolName + "-worker-" + slot.id + "-stderr");
         stderr.setDaemon(true);
@@ -172,12 +202,29 @@ final class WorkerChannel {
         flush();
     }
 
-    /** Kills the process (SIGKILL); safe before it was started and after it exited. */
+    /**
+     * Kills the process (SIGKILL); safe before it was started and after it exited. Its exit is
+     * reported even if the reader thread never gets there (stuck decoding a hostile value): once the
+     * process is gone and the reader has had {@link #EXIT_REPORT_GRACE_MILLIS}, it is reported for it.
+     */
     void kill() {
         killRequested = true;
         Process p = process;
         if (p != null) {
             p.destroyForcibly();
+            p.onExit().thenRunAsync(() -> reportExit(p.exitValue()),
+                    CompletableFuture.delayedExecutor(EXIT_REPORT_GRACE_MILLIS, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    /** Tells the pool the process is gone, once, whoever gets here first (the reader thread, or a kill's fallback). */
+    private void reportExit(int exitCode) {
+        Events e = events;
+        if (e != null && exitReported.compareAndSet(false, true)) {
+            if (reading != null) {
+                log.warn("{} exited while its reader was still decoding a reply; reporting its exit without it", name());
+            }
+            e.onExit(slot, exitCode);
         }
     }
 
@@ -205,7 +252,12 @@ final class WorkerChannel {
                 Frame frame = reader.read();
                 if (frame.type().isChunk()) {
                     // a big result, read here straight into the deserializer; its reply frame follows
-                    streamedReply = events.readValue(reader, frame);
+                    reading = new Reading(null, frame.id(), System.nanoTime(), streamedReadLimitNanos);
+                    try {
+                        streamedReply = events.readValue(reader, frame);
+                    } finally {
+                        reading = null;
+                    }
                 } else {
                     events.onFrame(slot, frame);
                 }
@@ -225,7 +277,7 @@ final class WorkerChannel {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        events.onExit(slot, exitCode);
+        reportExit(exitCode);
     }
 
     private int awaitExit() {

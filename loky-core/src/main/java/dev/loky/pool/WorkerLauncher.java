@@ -31,10 +31,13 @@ final class WorkerLauncher {
     private final Path errorFileDir = ErrorFiles.directory();
     /** By command and initializer variant. */
     private final Map<List<Object>, StartupCache> startupCaches = new HashMap<>();
+    /** The class path's files in the cache directory, checked before each launch. */
+    private final CachedClasspath cachedClasspath;
 
     WorkerLauncher(PoolConfig config) {
         this.config = config;
         this.initializer = serializeInitializer(config);
+        this.cachedClasspath = CachedClasspath.of(config.classpath(), config.startupCacheDir());
     }
 
     /**
@@ -70,6 +73,12 @@ final class WorkerLauncher {
      * worker itself then starts without the cache.
      */
     void launch(WorkerChannel w, Supplier<WorkerChannel> recorderSlot, WorkerChannel.Events events) {
+        String changed = cachedClasspath.changed();
+        if (changed != null) {
+            w.addStderr(changed);
+            events.onExit(w.slot, -1);
+            return;
+        }
         List<String> command = WorkerCommand.build(config, w.slot.poolSize, errorFileDir);
         String variant = config.initializer() instanceof StartupCacheVariant v ? v.startupCacheVariant() : "";
         StartupCache cache = startupCache(command, variant);
@@ -85,7 +94,7 @@ final class WorkerLauncher {
             if (plan.recording() != null) {
                 WorkerChannel recorder = recorderSlot.get();
                 if (recorder == null) {
-                    cache.recorded(plan.recording(), -1); // the pool stopped: nothing to record
+                    cache.recorded(plan.recording(), -1, ""); // the pool stopped: nothing to record
                 } else {
                     recorder.startupCache = cache;
                     recorder.startupCacheRecording = plan.recording();

@@ -32,6 +32,61 @@ class CacheDirectoryTest {
      * place (before, the cache was accepted and root ran the planted jar). The other user is the
      * system's {@code nobody} (changing an owner needs root, as CI is; skipped otherwise).
      */
+    /** A second local account, made for the test with {@code useradd} (needs root, as CI has; skipped otherwise). */
+    private static final String OTHER_USER = "loky-other";
+
+    private static boolean otherUserExists() throws Exception {
+        if (!"root".equals(System.getProperty("user.name")) || !Files.isExecutable(Path.of("/usr/sbin/runuser"))) {
+            return false;
+        }
+        if (run("id", "-u", OTHER_USER) == 0) {
+            return true;
+        }
+        return Files.isExecutable(Path.of("/usr/sbin/useradd"))
+                && run("/usr/sbin/useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", OTHER_USER) == 0;
+    }
+
+    /** Runs a command as {@link #OTHER_USER}; its exit code. */
+    private static int asOtherUser(String... command) throws Exception {
+        List<String> full = new java.util.ArrayList<>(List.of("/usr/sbin/runuser", "-u", OTHER_USER, "--"));
+        full.addAll(List.of(command));
+        return run(full.toArray(String[]::new));
+    }
+
+    private static int run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor();
+    }
+
+    /**
+     * The attack with a real second account: in a directory that account owns, it can move our
+     * private cache away and plant its own in its place, so loky refuses such a cache; in a private
+     * directory under a sticky, root-owned one (as {@code /tmp}), it can neither list nor move ours.
+     */
+    @Test
+    void aRealSecondAccountCanReplaceACacheOnlyWhereLokyRefusesIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(otherUserExists(), "needs root, runuser and useradd");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x")); // reachable by the other account
+
+        Path theirs = Files.createDirectory(tmp.resolve("theirs"));
+        Files.setOwner(theirs, theirs.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(OTHER_USER));
+        Path ours = Files.createDirectory(theirs.resolve("loky"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        assertThat(asOtherUser("mv", ours.toString(), theirs.resolve("moved").toString())).as("the attack works on the file system").isZero();
+        assertThat(asOtherUser("mkdir", "-p", ours.resolve("extracted-0").toString())).as("and plants its own").isZero();
+        assertThat(CacheDirectory.problem(ours)).hasValueSatisfying(p -> assertThat(p).contains("owned by " + OTHER_USER));
+        assertThat(CacheDirectory.open(ours)).as("so loky refuses the cache there").isEmpty();
+
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(run("chmod", "+t", shared.toString())).isZero();
+        Path safe = shared.resolve("loky");
+        assertThat(CacheDirectory.open(safe)).contains(safe);
+        assertThat(asOtherUser("ls", safe.toString())).as("cannot list it").isNotZero();
+        assertThat(asOtherUser("mv", safe.toString(), shared.resolve("moved").toString())).as("cannot move it (sticky)").isNotZero();
+        assertThat(asOtherUser("touch", safe.resolve("planted").toString())).as("cannot write in it").isNotZero();
+    }
+
     @Test
     void aPrivateDirectoryInsideAnotherUsersDirectoryIsNotUsed() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to give a directory away");
@@ -84,7 +139,7 @@ class CacheDirectoryTest {
         StartupCache.Plan first = cache.plan();
         assertThat(first.jvmArgs()).isEmpty();
         Files.writeString(first.recording().temporary(), "an archive");
-        cache.recorded(first.recording(), 0);
+        cache.recorded(first.recording(), 0, "");
         assertThat(cache.plan().jvmArgs()).hasSize(1);
 
         // another pool (a fresh start) finds it intact and uses it
@@ -111,7 +166,7 @@ class CacheDirectoryTest {
         StartupCache firstRun = StartupCache.forCommand(dir, javaHome, withErrorFile(command(), "/tmp/loky-worker-errors-111"));
         StartupCache.Plan recording = firstRun.plan();
         Files.writeString(recording.recording().temporary(), "an archive");
-        firstRun.recorded(recording.recording(), 0);
+        firstRun.recorded(recording.recording(), 0, "");
 
         StartupCache nextRun = StartupCache.forCommand(dir, javaHome, withErrorFile(command(), "/tmp/loky-worker-errors-222"));
         assertThat(nextRun.plan().jvmArgs()).as("the same cache, not a new recording").isEqualTo(firstRun.plan().jvmArgs());
@@ -130,7 +185,7 @@ class CacheDirectoryTest {
         StartupCache plain = StartupCache.forCommand(dir, javaHome, command());
         StartupCache.Plan recording = plain.plan();
         Files.writeString(recording.recording().temporary(), "the slim boot");
-        plain.recorded(recording.recording(), 0);
+        plain.recorded(recording.recording(), 0, "");
 
         assertThat(StartupCache.forCommand(dir, javaHome, command(), "").plan().jvmArgs())
                 .as("the empty variant is the command's own cache").isEqualTo(plain.plan().jvmArgs());
@@ -141,7 +196,7 @@ class CacheDirectoryTest {
         assertThat(warmPlan.jvmArgs()).as("not the slim boot's cache").isEmpty();
         assertThat(warmPlan.recording()).as("recorded by a worker in that variant").isNotNull();
         Files.writeString(warmPlan.recording().temporary(), "the boot with JPA");
-        warm.recorded(warmPlan.recording(), 0);
+        warm.recorded(warmPlan.recording(), 0, "");
 
         String flag = StartupCache.forCommand(dir, javaHome, command(), "clinicService").plan().jvmArgs().get(0);
         assertThat(Path.of(flag.substring(flag.indexOf('=') + 1))).hasContent("the boot with JPA");

@@ -190,6 +190,12 @@ final class SchedulerHarness implements Effects {
     }
 
     @Override
+    public void unreadable(PoolTask<?> task, WorkerSlot w) {
+        log.add("unreadable " + task.description + " on " + w.id);
+        complete(task, new IllegalStateException("unreadable"));
+    }
+
+    @Override
     public void cancelFuture(PoolTask<?> task, WorkerSlot runningOn) {
         log.add("cancelFuture " + task.description);
         toCancel.add(task); // the pool cancels after releasing its lock: never from inside an event
