@@ -56,6 +56,55 @@ class MemoryLeakProtectionTest {
         assertThat(pool.snapshot().workers()).allSatisfy(w -> assertThat(w.lastRestartReason()).isIn(null, "memory-leak"));
     }
 
+    /**
+     * A burst: 40 tasks submitted at once, each keeping 10 MB, with the default check interval.
+     * Before, the check ran at most once a second, so the one worker held all 400 MB, with no recycle
+     * and no warning. Now every task is looked at (the look costs nothing unless the heap suggests it).
+     */
+    @Test
+    void aBurstOfQuickLeakingTasksIsRecycledAfterAboutTheThreshold() {
+        pool = ProcessExecutors.create(PoolConfig.builder().name("leak-burst").maxWorkers(1)
+                .jvmArgs(List.of("-Xmx1g")).memoryLeakProtection(true).build());
+        List<java.util.concurrent.CompletableFuture<long[]>> futures = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            futures.add(pool.submit(() -> new long[] {Tasks.leak(10), Tasks.leakedMebibytes()}));
+        }
+        long mostKept = futures.stream().mapToLong(f -> value(f)[1]).max().orElseThrow();
+        assertThat(mostKept).as("MiB one worker kept before it was recycled").isLessThanOrEqualTo(150);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            PoolSnapshot.Counters counters = pool.snapshot().counters();
+            assertThat(counters.restarts().getOrDefault(RestartReason.MEMORY_LEAK.tag(), 0L)).isGreaterThanOrEqualTo(2);
+            assertThat(counters.failed()).isZero();
+        });
+    }
+
+    /**
+     * A map whose items each keep 10 MB: 200 items on one worker are chunks of 50. Before, the
+     * reference was taken after the first chunk, which already held 381 MB, and the worker reached
+     * 761 MB before it was recycled. Now the reference is taken when the worker is ready, and a chunk
+     * stops between items once the threshold is passed; the rest runs on the next worker. No item
+     * is lost or run twice.
+     */
+    @Test
+    void aMapWhoseItemsLeakIsRecycledBetweenItemsLosingNothing() {
+        pool = ProcessExecutors.create(PoolConfig.builder().name("leak-map").maxWorkers(1)
+                .jvmArgs(List.of("-Xmx1g")).memoryLeakProtection(true).build());
+        List<Integer> items = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            items.add(i);
+        }
+        List<long[]> results = pool.map(i -> new long[] {i, Tasks.leak(10), Tasks.leakedMebibytes()}, items);
+        assertThat(results).hasSize(200);
+        for (int i = 0; i < 200; i++) {
+            assertThat(results.get(i)[0]).as("item %d in its place", i).isEqualTo(i);
+        }
+        long mostKept = results.stream().mapToLong(r -> r[2]).max().orElseThrow();
+        assertThat(mostKept).as("MiB one worker kept before it was recycled").isLessThanOrEqualTo(150);
+        assertThat(results.stream().mapToLong(r -> r[2]).min().orElseThrow()).as("each item kept its own 10 MB").isGreaterThanOrEqualTo(10);
+        assertThat(results.stream().map(r -> r[1]).distinct().count()).as("workers used").isGreaterThanOrEqualTo(10);
+        assertThat(pool.snapshot().counters().failed()).isZero();
+    }
+
     @Test
     void aWorkerThatOnlyMakesGarbageIsNeverRecycled() {
         pool = ProcessExecutors.create(PoolConfig.builder().name("garbage").maxWorkers(1)

@@ -3,9 +3,10 @@ package dev.loky.memory;
 /**
  * The parent's half of memory-leak protection, one per worker: it feeds the figures of each reply
  * to the worker's {@link LeakPolicy} (which holds the reference, the threshold, the interval and the
- * verdict) and remembers the verdict once there is one. The worker measures the reference after its
- * first task and every later figure the same way (see the worker's {@code HeapWatch}: its
- * references to the last task dropped, the protocol's own buffers subtracted). Workers on Linux read
+ * verdict) and remembers the verdict once there is one. The worker measures the reference once it
+ * is ready (sent ahead of any reply; failing that, after its first task) and every later figure
+ * the same way (see the worker's {@code HeapWatch}: its references to the last task dropped, the
+ * protocol's own buffers subtracted). Workers on Linux read
  * their own resident memory at the instant of the heap figures; elsewhere the pool's timer reads it
  * with OSHI between tasks ({@link #checkResident(long)}), at most once per check interval.
  *
@@ -22,6 +23,19 @@ public final class LeakDetector {
 
     public LeakDetector(long thresholdBytes, long intervalMillis) {
         this.policy = new LeakPolicy(thresholdBytes, intervalMillis);
+    }
+
+    /**
+     * The worker's reference, measured once it was ready ({@code resident} {@code -1} when it cannot
+     * read its own); ignored if one was already taken from a reply.
+     */
+    public synchronized void reference(long liveHeap, long committedHeap, long resident) {
+        if (!policy.hasReference()) {
+            long outside = LeakPolicy.outside(resident, committedHeap);
+            policy.reference(liveHeap, outside);
+            workerReadsResident = outside >= 0;
+            heapCommitted = committedHeap;
+        }
     }
 
     /** As {@link #afterTask(long, long, long)} from a worker that cannot read its own resident memory. */

@@ -2,6 +2,7 @@ package dev.loky.pool;
 
 import dev.loky.RemoteCallable;
 import dev.loky.RemoteFunction;
+import dev.loky.memory.BetweenItems;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -12,7 +13,10 @@ import java.util.List;
  * results travel as {@link PackedValues}. An item's exception does not end the chunk (unless the
  * map fails fast, when nothing after it is needed): it is recorded beside the results, so the
  * chunk's good results still come back. An {@link OutOfMemoryError} is not caught: the worker is
- * replaced, and the parent re-runs the chunk's items one by one to find the culprit.
+ * replaced, and the parent re-runs the chunk's items one by one to find the culprit. When the
+ * worker keeps more memory than its leak threshold allows after an item ({@link BetweenItems}), the
+ * chunk stops there and hands back what it ran: the worker is recycled after this reply, and the
+ * parent runs the rest as a chunk of its own.
  */
 final class MapChunk<T, R> implements RemoteCallable<MapChunk.Result> {
 
@@ -45,6 +49,7 @@ final class MapChunk<T, R> implements RemoteCallable<MapChunk.Result> {
         Object[] results = new Object[values.length];
         List<Integer> failedAt = new ArrayList<>();
         List<Throwable> errors = new ArrayList<>();
+        int ran = values.length;
         for (int i = 0; i < values.length; i++) {
             try {
                 results[i] = function.apply((T) values[i]);
@@ -57,9 +62,14 @@ final class MapChunk<T, R> implements RemoteCallable<MapChunk.Result> {
                     break;
                 }
             }
+            values[i] = null; // not this worker's memory any more
+            if (i + 1 < values.length && BetweenItems.leakConfirmed()) {
+                ran = i + 1;
+                break;
+            }
         }
-        return new Result(PackedValues.pack(results), failedAt.stream().mapToInt(Integer::intValue).toArray(),
-                errors.toArray(new Throwable[0]));
+        return new Result(PackedValues.pack(java.util.Arrays.copyOf(results, ran)),
+                failedAt.stream().mapToInt(Integer::intValue).toArray(), errors.toArray(new Throwable[0]), ran);
     }
 
     /** The number of items (in the parent, where the chunk was built). */
@@ -68,8 +78,10 @@ final class MapChunk<T, R> implements RemoteCallable<MapChunk.Result> {
     }
 
     /**
-     * A chunk's outcome: a value per item ({@code null} where it failed), the positions that failed
-     * (ascending) and their exceptions. With fail-fast, nothing after the first failure was run.
+     * A chunk's outcome: a value per item it ran ({@code null} where it failed), the positions that
+     * failed (ascending) and their exceptions, and how many items it ran from the start: fewer than
+     * it had when it stopped for a leak (the rest were not run). With fail-fast, nothing after the
+     * first failure was run (and {@code ran} counts them all).
      */
     static final class Result implements Serializable {
         private static final long serialVersionUID = 1L;
@@ -77,11 +89,13 @@ final class MapChunk<T, R> implements RemoteCallable<MapChunk.Result> {
         final PackedValues values;
         final int[] failedAt;
         final Throwable[] errors;
+        final int ran;
 
-        Result(PackedValues values, int[] failedAt, Throwable[] errors) {
+        Result(PackedValues values, int[] failedAt, Throwable[] errors, int ran) {
             this.values = values;
             this.failedAt = failedAt;
             this.errors = errors;
+            this.ran = ran;
         }
     }
 }

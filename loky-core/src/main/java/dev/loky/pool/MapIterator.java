@@ -225,7 +225,17 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
     private void consume(Piece piece) {
         try {
             MapChunk.Result result = piece.future.get();
+            boolean head = inFlight.peekFirst() == piece;
             inFlight.remove(piece);
+            if (result.ran < piece.items.length) {
+                // it stopped for a leak (its worker is recycled): the rest run as a chunk of their own, in its place
+                Piece rest = submit(piece.start + result.ran, Arrays.copyOfRange(piece.items, result.ran, piece.items.length));
+                if (head) {
+                    inFlight.addFirst(rest);
+                } else {
+                    inFlight.add(rest);
+                }
+            }
             Object[] values = result.values.unpack();
             for (int k = 0; k < result.failedAt.length; k++) {
                 values[result.failedAt[k]] = new Failed(result.errors[k]);
@@ -279,6 +289,9 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
                 return;
             }
             int size = piece.items.length;
+            if (cause == null && result.ran < size) {
+                size = result.ran; // the rest are counted by the chunk that runs them
+            }
             if (cause == null) {
                 int failures = result.failedAt.length;
                 if (options.failFast() && failures > 0) {

@@ -7,6 +7,7 @@ import dev.loky.memory.LeakDetector;
 import dev.loky.protocol.Frame;
 import dev.loky.protocol.FrameReader;
 import dev.loky.protocol.FrameType;
+import dev.loky.protocol.MemoryReference;
 import dev.loky.protocol.StreamedValues;
 import dev.loky.protocol.TaskReply;
 import dev.loky.worker.WorkerMain;
@@ -230,6 +231,12 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
             case STARTUP_FAILED -> w.channel.startupFailure = new String(frame.payload(), StandardCharsets.UTF_8);
             case RESULT, TASK_ERROR, SERIALIZATION_ERROR -> onReply(w, frame);
             case HEARTBEAT -> { } // its arrival is what counts: the reader noted the time
+            case MEMORY_REFERENCE -> {
+                MemoryReference reference = MemoryReference.decode(frame.payload());
+                if (w.channel.leak != null && reference != null) {
+                    w.channel.leak.reference(reference.liveHeap(), reference.committedHeap(), reference.resident());
+                }
+            }
             default -> log.warn("{} sent an unexpected {} frame", w.channel.name(), frame.type());
         }
     }

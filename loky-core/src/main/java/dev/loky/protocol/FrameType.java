@@ -30,7 +30,12 @@ public enum FrameType {
     /** either way: the sender failed to serialize the value midway; drop its chunks; no payload. */
     CHUNK_ABORT,
     /** worker → parent: still alive, from a thread of its own; no payload (see {@link WorkerInit#heartbeatIntervalMillis()}). */
-    HEARTBEAT;
+    HEARTBEAT,
+    /**
+     * worker → parent: its memory-leak reference, measured once it is ready (after a full
+     * collection); payload: {@link MemoryReference}. It comes before any reply measured against it.
+     */
+    MEMORY_REFERENCE;
 
     /** {@code true} for the frames of a streamed value ({@link StreamedValues}). */
     public boolean isChunk() {

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * only when it survives <em>between</em> tasks: the worker measures after it has dropped its own references to the task
  * just run (argument, task object, result), runs a full collection first, and subtracts the bytes
  * it still holds for the protocol (the serialized reply being sent, tasks queued ahead). The
- * reference is taken the same way after the first task, so the parent compares like with like.
+ * reference is taken the same way and sent to the parent, so the parent compares like with like.
  *
  * <p>Two figures are measured at the same instant: the live heap, and the memory resident outside
  * the heap ({@code VmRSS} of {@code /proc/self/status} minus the committed heap, floored at zero:
@@ -22,12 +22,19 @@ import java.nio.file.Path;
  * below zero). On systems without {@code /proc} the resident figure is {@code -1} and the parent
  * falls back to reading the worker's resident memory with OSHI.
  *
- * <p>It collects after the first task (the reference) and then, at most once per check interval,
- * when the heap in use or the memory outside the heap has grown past the threshold over the
- * reference: garbage disappears in the collection, and native buffers owned by garbage (direct
- * buffers, ImageIO's codecs) are freed by their cleaners, which further looks wait for (only when
- * native growth is suspected, at most about a second, once per check interval).
- * Used by the one thread that just finished a task; not thread-safe.
+ * <p>The reference is taken as soon as the worker is ready ({@link #referenceAtReady}), so what
+ * the first task keeps counts too (a {@code map} chunk once held 381 MB before a reference taken
+ * after it). After every task, and between the items of a {@code map} chunk, a look that costs
+ * nothing (the heap in use, garbage included) says whether growth is suspected; only then does it
+ * collect, to tell kept memory from garbage. A collection that finds no leak (a false alarm:
+ * garbage, or a chunk's own items and results) quiets the heap look for one check interval, so an
+ * allocation-heavy job does not collect after every task. The memory outside the heap is read
+ * from {@code /proc} at most once per check interval; when it has grown, cleaners get a little
+ * time to free native memory owned by collected garbage before further looks (about a second at
+ * most, once per check interval).
+ *
+ * <p>Thread-safe: the reference is taken on the main thread while a task may already run on
+ * another; every method holds this object's monitor.
  */
 final class HeapWatch {
 
@@ -43,9 +50,49 @@ final class HeapWatch {
     private static final int NATIVE_LOOKS = 5;
 
     private final LeakPolicy policy;
+    private final long intervalNanos;
+    /** After a false alarm, no heap-triggered collection before this instant. */
+    private long quietUntilNanos = Long.MIN_VALUE;
 
     HeapWatch(long thresholdBytes, long intervalMillis) {
         this.policy = new LeakPolicy(thresholdBytes, intervalMillis);
+        this.intervalNanos = intervalMillis * 1_000_000L;
+    }
+
+    /**
+     * Takes the reference now, once the worker is ready, unless a task already finished and took it;
+     * {@code send} gets it while this monitor is held, so it leaves before any reply measured against it.
+     */
+    synchronized void referenceAtReady(java.util.function.Consumer<Figures> send) {
+        if (!policy.enabled() || policy.hasReference()) {
+            return;
+        }
+        Figures reference = collectAndMeasure(0);
+        policy.reference(reference.liveHeap(), LeakPolicy.outside(reference.resident(), reference.committedHeap()));
+        policy.due(System.nanoTime()); // the native look's interval starts with the reference
+        send.accept(reference);
+    }
+
+    /**
+     * Between two items of a chunk: {@code true} when the heap, collected, still holds more than the
+     * threshold over the reference (the chunk then stops and hands back what it has). Costs nothing
+     * unless the heap in use suggests it.
+     */
+    synchronized boolean leakConfirmedBetweenItems() {
+        if (!policy.enabled() || !policy.hasReference()) {
+            return false;
+        }
+        long now = System.nanoTime();
+        Runtime rt = Runtime.getRuntime();
+        if (now < quietUntilNanos || !policy.heapGrew(rt.totalMemory() - rt.freeMemory())) {
+            return false;
+        }
+        Figures figures = collectAndMeasure(0);
+        if (policy.heapGrew(figures.liveHeap())) {
+            return true;
+        }
+        quietUntilNanos = now + intervalNanos;
+        return false;
     }
 
     /**
@@ -53,22 +100,22 @@ final class HeapWatch {
      *
      * @param heldBytes heap bytes the worker still holds for the protocol, not for user code
      */
-    Figures afterTask(long heldBytes) {
+    synchronized Figures afterTask(long heldBytes) {
         if (!policy.enabled()) {
             return Figures.NONE;
         }
-        boolean due = policy.due(System.nanoTime()); // the first call starts the interval with the reference
+        long now = System.nanoTime();
         if (!policy.hasReference()) {
             Figures reference = collectAndMeasure(heldBytes);
             policy.reference(reference.liveHeap(), LeakPolicy.outside(reference.resident(), reference.committedHeap()));
+            policy.due(now);
             return reference;
-        }
-        if (!due) {
-            return Figures.NONE;
         }
         Runtime rt = Runtime.getRuntime();
         long used = rt.totalMemory() - rt.freeMemory() - heldBytes;
-        if (!policy.heapGrew(used) && !policy.outsideGrew(residentBytes(), rt.totalMemory())) {
+        boolean heapSuspected = now >= quietUntilNanos && policy.heapGrew(used);
+        boolean outsideSuspected = !heapSuspected && policy.due(now) && policy.outsideGrew(residentBytes(), rt.totalMemory());
+        if (!heapSuspected && !outsideSuspected) {
             return Figures.NONE;
         }
         Figures figures = collectAndMeasure(heldBytes);
@@ -82,6 +129,9 @@ final class HeapWatch {
                 break;
             }
             figures = collectAndMeasure(heldBytes);
+        }
+        if (heapSuspected && !policy.heapGrew(figures.liveHeap())) {
+            quietUntilNanos = now + intervalNanos; // a false alarm: garbage, not kept memory
         }
         return figures;
     }

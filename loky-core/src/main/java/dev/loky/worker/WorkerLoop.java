@@ -2,10 +2,12 @@ package dev.loky.worker;
 
 import dev.loky.RemoteRunnable;
 import dev.loky.TaskSerializationException;
+import dev.loky.memory.BetweenItems;
 import dev.loky.protocol.Frame;
 import dev.loky.protocol.FrameReader;
 import dev.loky.protocol.FrameType;
 import dev.loky.protocol.FrameWriter;
+import dev.loky.protocol.MemoryReference;
 import dev.loky.protocol.StreamedValues;
 import dev.loky.protocol.TaskReply;
 import dev.loky.protocol.ThrowableDescription;
@@ -107,6 +109,7 @@ final class WorkerLoop {
         ParentWatch.start(init.parentPid(), log);
         Heartbeat.start(writer, init.heartbeatIntervalMillis());
         heapWatch = new HeapWatch(init.leakThresholdBytes(), init.memoryCheckIntervalMillis());
+        BetweenItems.install(heapWatch::leakConfirmedBetweenItems);
         try {
             serializer = createSerializer(init.serializerClass());
             if (init.initializer().length > 0) {
@@ -129,6 +132,9 @@ final class WorkerLoop {
         second.setDaemon(true);
         second.start(); // takes the reader role at once: the channel is read during the warm-up
         WarmUp.run(serializer, loader); // after READY: a first task waits for it no longer than it would have paid itself
+        // the leak reference once ready (not after the first task, which may already keep hundreds of MB)
+        heapWatch.referenceAtReady(reference -> send(FrameType.MEMORY_REFERENCE, 0,
+                new MemoryReference(reference.liveHeap(), reference.committedHeap(), reference.resident()).encode()));
         serve();
     }
 

@@ -258,6 +258,11 @@ public final class Tasks {
         return pid();
     }
 
+    /** The MiB {@link #leak} retains in this JVM so far. */
+    public static synchronized int leakedMebibytes() {
+        return RETAINED.size();
+    }
+
     private static final List<java.nio.ByteBuffer> RETAINED_NATIVE = new ArrayList<>();
 
     /** Retains {@code mebibytes} more MiB of direct (native) memory for good, touched. Returns the pid. */
