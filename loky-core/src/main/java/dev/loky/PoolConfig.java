@@ -80,7 +80,7 @@ public final class PoolConfig {
         this.startMethod = b.startMethod;
         this.serializer = b.serializer;
         this.cancelGracePeriod = b.cancelGracePeriod;
-        this.classpath = b.classpath;
+        this.classpath = b.classpath != null ? b.classpath : dev.loky.pool.WorkerClasspath.derive();
         this.mainClass = b.mainClass;
         this.workingDirectory = b.workingDirectory;
         this.name = b.name;
@@ -140,8 +140,11 @@ public final class PoolConfig {
     public TaskSerializer serializer() { return serializer; }
     /** How long a cancelled running task may ignore its interrupt before its worker is killed. */
     public Duration cancelGracePeriod() { return cancelGracePeriod; }
-    /** The workers' classpath: the one set, else the caller's {@code java.class.path} (never {@code null}). */
-    public String classpath() { return classpath != null ? classpath : System.getProperty("java.class.path"); }
+    /**
+     * The workers' classpath: the one set, else the caller's {@code java.class.path}, rebuilt from
+     * the caller's class loaders when loky itself is not on it (jshell, {@code mvn exec:java}).
+     */
+    public String classpath() { return classpath; }
     /** The workers' main class; default {@value #WORKER_MAIN_CLASS}. */
     public String mainClass() { return mainClass; }
     /** The workers' working directory: the one set, else the caller's {@code user.dir} (never {@code null}). */
@@ -398,7 +401,11 @@ public final class PoolConfig {
             return this;
         }
 
-        /** {@code null} = the parent's {@code java.class.path}. */
+        /**
+         * {@code null} = the parent's {@code java.class.path}, or, when loky itself is not on it
+         * (jshell, {@code mvn exec:java}, a runner's own class loader), the jars and directories of
+         * the class loaders that loaded loky and the calling thread's context, then {@code java.class.path}.
+         */
         public Builder classpath(String classpath) {
             this.classpath = classpath;
             return this;

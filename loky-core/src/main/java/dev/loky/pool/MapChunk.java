@@ -72,6 +72,11 @@ final class MapChunk<T, R> implements RemoteCallable<MapChunk.Result> {
                 failedAt.stream().mapToInt(Integer::intValue).toArray(), errors.toArray(new Throwable[0]), ran);
     }
 
+    /** The function it applies (its class is where the map's code comes from). */
+    RemoteFunction<T, R> function() {
+        return function;
+    }
+
     /** The number of items (in the parent, where the chunk was built). */
     int size() {
         return size;

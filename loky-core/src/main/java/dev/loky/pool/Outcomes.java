@@ -196,8 +196,10 @@ final class Outcomes {
         } else {
             why = "exited with " + ExitStatus.describe(exitCode) + " before it was ready";
         }
+        String classpath = config.classpath();
         String message = w.name() + " could not start: " + why + ". Check the worker JVM arguments "
-                + config.jvmArgs() + ", the java home and the classpath."
+                + config.jvmArgs() + ", the java home and the class path ("
+                + (classpath.length() > 600 ? classpath.substring(0, 600) + "..." : classpath) + ")."
                 + (output.isBlank() ? " The worker wrote nothing." : " Worker output:\n" + output);
         String threads = w.threadDump;
         if (timedOut && threads != null && !threads.isBlank()) {

@@ -43,17 +43,19 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
     private final ScheduledThreadPoolExecutor timer;
     private final Outcomes outcomes;
     private final PoolCounters counters;
+    private final ClassServer classServer;
     /** The actions of the event being handled; pool lock. */
     private List<Runnable> after;
 
     PoolEffects(ProcessPool pool, PoolConfig config, WorkerLauncher launcher, ScheduledThreadPoolExecutor timer,
-            Outcomes outcomes, PoolCounters counters) {
+            Outcomes outcomes, PoolCounters counters, ClassServer classServer) {
         this.pool = pool;
         this.config = config;
         this.launcher = launcher;
         this.timer = timer;
         this.outcomes = outcomes;
         this.counters = counters;
+        this.classServer = classServer;
     }
 
     /** Starts collecting actions into {@code next}; returns the list collected so far. Pool lock. */
@@ -231,6 +233,8 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
             case STARTUP_FAILED -> w.channel.startupFailure = new String(frame.payload(), StandardCharsets.UTF_8);
             case RESULT, TASK_ERROR, SERIALIZATION_ERROR -> onReply(w, frame);
             case HEARTBEAT -> { } // its arrival is what counts: the reader noted the time
+            case CLASS_REQUEST -> w.channel.send(FrameType.CLASS_BYTES, frame.id(),
+                    classServer.answer(new String(frame.payload(), StandardCharsets.UTF_8)).encode());
             case MEMORY_REFERENCE -> {
                 MemoryReference reference = MemoryReference.decode(frame.payload());
                 if (w.channel.leak != null && reference != null) {

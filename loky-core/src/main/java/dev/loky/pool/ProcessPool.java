@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -59,6 +60,8 @@ final class ProcessPool extends AbstractProcessExecutor {
     private final PoolConfig config;
     private final PoolCounters counters;
     private final Outcomes outcomes;
+    /** Classes for workers that cannot load them from their class path (jshell, single-file programs). */
+    private final ClassServer classServer;
     private final AtomicLong taskIds = new AtomicLong();
     /** Until the first {@code submit}: see there. Racy on purpose: a second early start is harmless. */
     private volatile boolean firstTask = true;
@@ -77,14 +80,15 @@ final class ProcessPool extends AbstractProcessExecutor {
         this.counters = new PoolCounters(config.listeners());
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         ClassLoader loader = context != null ? context : ProcessPool.class.getClassLoader();
-        this.outcomes = new Outcomes(config, loader, counters);
+        this.classServer = new ClassServer();
+        this.outcomes = new Outcomes(config, classServer.resultLoader(loader), counters);
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, config.name() + "-timer");
             t.setDaemon(true);
             return t;
         });
         timer.setRemoveOnCancelPolicy(true);
-        this.effects = new PoolEffects(this, config, new WorkerLauncher(config), timer, outcomes, counters);
+        this.effects = new PoolEffects(this, config, new WorkerLauncher(config), timer, outcomes, counters, classServer);
         this.scheduler = new Scheduler(config, System::nanoTime, effects, counters);
         long idleCheckMillis = Math.max(10, Math.min(1000, config.idleTimeout().toMillis() / 2));
         timer.scheduleWithFixedDelay(() -> locked(scheduler::onIdleTick), idleCheckMillis, idleCheckMillis,
@@ -121,10 +125,13 @@ final class ProcessPool extends AbstractProcessExecutor {
         long id = taskIds.incrementAndGet();
         Duration effectiveTimeout = timeout != null ? timeout : config.taskTimeout();
         String description = Outcomes.describe(task);
+        classServer.remember(task);
+        Map<String, Map<String, byte[]>> changedVariables = classServer.changedVariables();
+        RemoteCallable<T> sent = changedVariables.isEmpty() ? task : new WithReplVariables<>(changedVariables, task);
         byte[] payload;
         try {
             // a big task (a 50 MB captured array) is not copied here: it is serialized straight to the pipe when sent
-            payload = StreamedValues.serializeSmall(task, config.serializer(), StreamedValues.CHUNK_BYTES);
+            payload = StreamedValues.serializeSmall(sent, config.serializer(), StreamedValues.CHUNK_BYTES);
         } catch (Throwable e) {
             PoolTask<T> failedTask = new PoolTask<>(id, null, effectiveTimeout, description, t -> { });
             outcomes.fail(failedTask, new TaskSerializationException(TaskSerializationException.Side.ARGUMENT_IN_PARENT,
@@ -133,7 +140,7 @@ final class ProcessPool extends AbstractProcessExecutor {
         }
         PoolTask<T> poolTask = new PoolTask<>(id, payload, effectiveTimeout, description, this::onCancel);
         if (payload == null) {
-            poolTask.streamed = task;
+            poolTask.streamed = sent;
         }
         if (!lockedGet(() -> scheduler.submit(poolTask))) {
             throw rejection();

@@ -85,7 +85,7 @@ final class WorkerCommand {
             cmd.add(arg);
         }
         cmd.add("-cp");
-        cmd.add(config.classpath() != null ? config.classpath() : System.getProperty("java.class.path"));
+        cmd.add(config.classpath());
         cmd.add(config.mainClass());
         return cmd;
     }

@@ -35,7 +35,14 @@ public enum FrameType {
      * worker → parent: its memory-leak reference, measured once it is ready (after a full
      * collection); payload: {@link MemoryReference}. It comes before any reply measured against it.
      */
-    MEMORY_REFERENCE;
+    MEMORY_REFERENCE,
+    /**
+     * worker → parent: a class the worker cannot load from its class path (a lambda from jshell, a
+     * single-file program); id: the request's; payload: the class's binary name, UTF-8.
+     */
+    CLASS_REQUEST,
+    /** parent → worker: the answer to a {@link #CLASS_REQUEST} of the same id; payload: {@link ClassAnswer}. */
+    CLASS_BYTES;
 
     /** {@code true} for the frames of a streamed value ({@link StreamedValues}). */
     public boolean isChunk() {

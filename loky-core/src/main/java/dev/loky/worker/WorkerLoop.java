@@ -57,7 +57,10 @@ final class WorkerLoop {
 
     private final FrameReader reader;
     private final FrameWriter writer;
-    private final ClassLoader loader;
+    /** Loads tasks' classes: the worker's own loader first, then the pool's over the channel. */
+    private final ShippedClassLoader loader;
+    /** Both task threads run, so one of them reads the channel while the other waits for a class. */
+    private volatile boolean serving;
     private final PrintStream log;
     private static final Frame SHUTDOWN = Frame.of(FrameType.SHUTDOWN, 0);
 
@@ -86,7 +89,7 @@ final class WorkerLoop {
     WorkerLoop(FrameReader reader, FrameWriter writer, ClassLoader loader, PrintStream log) {
         this.reader = reader;
         this.writer = writer;
-        this.loader = loader;
+        this.loader = new ShippedClassLoader(loader, writer, this::cannotWaitForTheChannel);
         this.log = log;
     }
 
@@ -129,13 +132,26 @@ final class WorkerLoop {
         // READY: the pid, then the initializer's time (the parent's worker insights)
         send(FrameType.READY, 0, ByteBuffer.allocate(16).putLong(ProcessHandle.current().pid()).putLong(initNanos).array());
         Thread second = new Thread(this::serve, "loky-task-2");
+        second.setContextClassLoader(loader);
+        serving = true;
         second.setDaemon(true);
         second.start(); // takes the reader role at once: the channel is read during the warm-up
         WarmUp.run(serializer, loader); // after READY: a first task waits for it no longer than it would have paid itself
         // the leak reference once ready (not after the first task, which may already keep hundreds of MB)
         heapWatch.referenceAtReady(reference -> send(FrameType.MEMORY_REFERENCE, 0,
                 new MemoryReference(reference.liveHeap(), reference.committedHeap(), reference.resident()).encode()));
+        Thread.currentThread().setContextClassLoader(loader); // for tasks (the initializer ran with the worker's own)
         serve();
+    }
+
+    /** Nobody else could read the answer to a class request: before both threads run, or on the reader itself. */
+    private boolean cannotWaitForTheChannel() {
+        if (!serving) {
+            return true;
+        }
+        synchronized (runLock) {
+            return readerThread == Thread.currentThread();
+        }
     }
 
     private TaskSerializer createSerializer(String className) throws ReflectiveOperationException {
@@ -221,6 +237,7 @@ final class WorkerLoop {
                         return work;
                     }
                     case CANCEL -> cancel(frame.id());
+                    case CLASS_BYTES -> loader.answered(frame.id(), frame.payload());
                     default -> log.println("loky worker: ignoring unexpected " + frame.type());
                 }
             }
