@@ -80,7 +80,7 @@ public final class PoolConfig {
         this.startMethod = b.startMethod;
         this.serializer = b.serializer;
         this.cancelGracePeriod = b.cancelGracePeriod;
-        this.classpath = b.classpath != null ? b.classpath : dev.loky.pool.WorkerClasspath.derive();
+        this.classpath = b.classpath != null ? b.classpath : WorkerClasspath.derive();
         this.mainClass = b.mainClass;
         this.workingDirectory = b.workingDirectory;
         this.name = b.name;

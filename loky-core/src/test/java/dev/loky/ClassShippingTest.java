@@ -151,4 +151,41 @@ class ClassShippingTest {
         String output = run(tmp, List.of(java, launcher.toString(), classes + File.pathSeparator + CLASS_PATH));
         assertThat(output).as(output).contains("submit=42").doesNotContain("Could not find or load main class");
     }
+
+    /**
+     * A class whose bytes nobody can give (its loader hides its class files): the call fails at once
+     * with {@code TaskSerializationException}, naming the class, the loaders asked and the workers'
+     * class path, and the pool goes on.
+     */
+    @Test
+    void aClassWhoseBytesCannotBeHadFailsItsCallNamingClassLoaderAndClassPath() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Files.writeString(src.resolve("Hidden.java"), """
+                public class Hidden implements dev.loky.RemoteCallable<Integer> {
+                    public Integer call() { return 1; }
+                }
+                """);
+        javax.tools.JavaCompiler compiler = javax.tools.ToolProvider.getSystemJavaCompiler();
+        assertThat(compiler.run(null, null, null, "-cp", CLASS_PATH, "-d", out.toString(), src.resolve("Hidden.java").toString())).isZero();
+        byte[] bytes = Files.readAllBytes(out.resolve("Hidden.class"));
+        ClassLoader hiding = new ClassLoader("hiding", getClass().getClassLoader()) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                if (name.equals("Hidden")) {
+                    return defineClass(name, bytes, 0, bytes.length);
+                }
+                throw new ClassNotFoundException(name);
+            }
+        };
+        @SuppressWarnings("unchecked")
+        RemoteCallable<Integer> task = (RemoteCallable<Integer>) hiding.loadClass("Hidden").getConstructor().newInstance();
+        try (ProcessExecutor pool = ProcessExecutors.create(PoolConfig.builder().name("hidden").maxWorkers(1).build())) {
+            TaskSerializationException e = dev.loky.support.Futures.failure(pool.submit(task), TaskSerializationException.class);
+            assertThat(e.side()).isEqualTo(TaskSerializationException.Side.ARGUMENT_IN_WORKER);
+            assertThat(dev.loky.support.Futures.chain(e)).contains("Hidden").contains("not on the worker's class path (")
+                    .contains("none of the class loaders of this pool's tasks").contains("hiding");
+            assertThat(dev.loky.support.Futures.value(pool.submit(() -> 6 * 7))).isEqualTo(42);
+        }
+    }
 }

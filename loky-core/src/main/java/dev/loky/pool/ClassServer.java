@@ -1,7 +1,7 @@
 package dev.loky.pool;
 
 import dev.loky.protocol.ClassAnswer;
-import dev.loky.serialization.ReplVariables;
+import dev.loky.protocol.ReplVariables;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package dev.loky.pool;
 
 import dev.loky.RemoteCallable;
-import dev.loky.serialization.ReplVariables;
+import dev.loky.protocol.ReplVariables;
 
 import java.util.Map;
 

@@ -117,14 +117,19 @@ public final class JavaTaskSerializer implements TaskSerializer {
 
         @Override
         protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            ClassNotFoundException notInLoader = null;
             if (loader != null) {
                 try {
                     return Class.forName(desc.getName(), false, loader);
                 } catch (ClassNotFoundException e) {
-                    // primitives and classes only the default loader sees
+                    notInLoader = e; // primitives and classes only the default loader sees, else this says why
                 }
             }
-            return super.resolveClass(desc);
+            try {
+                return super.resolveClass(desc);
+            } catch (ClassNotFoundException e) {
+                throw notInLoader != null ? notInLoader : e;
+            }
         }
     }
 }

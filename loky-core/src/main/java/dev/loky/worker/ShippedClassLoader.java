@@ -3,7 +3,7 @@ package dev.loky.worker;
 import dev.loky.protocol.ClassAnswer;
 import dev.loky.protocol.FrameType;
 import dev.loky.protocol.FrameWriter;
-import dev.loky.serialization.ReplVariables;
+import dev.loky.protocol.ReplVariables;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,6 @@
-package dev.loky.serialization;
+package dev.loky.protocol;
+
+import dev.loky.serialization.JavaTaskSerializer;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;

@@ -1,4 +1,4 @@
-package dev.loky.pool;
+package dev.loky;
 
 import java.io.File;
 import java.net.URISyntaxException;
@@ -19,13 +19,13 @@ import java.util.Set;
  *
  * <p>Stateless; any thread.
  */
-public final class WorkerClasspath {
+final class WorkerClasspath {
 
     private WorkerClasspath() {
     }
 
     /** The default class path for workers of a pool configured on this thread. */
-    public static String derive() {
+    static String derive() {
         return derive(System.getProperty("java.class.path", ""), Thread.currentThread().getContextClassLoader(),
                 WorkerClasspath.class.getClassLoader());
     }
