@@ -15,6 +15,11 @@ import java.time.Duration;
  * {@link #onProgress(long, long, long, long)} to see succeeded, failed and cancelled items apart, or
  * {@link #onProgress(Progress)} to see the rate and the estimated time left as well.
  * {@link #terminalBar(String)} is a ready-made listener that draws a progress bar on the terminal.
+ *
+ * <p>Events come per item, also for items of a chunk that is still running (its worker reports
+ * them as they finish, at most every 100 ms), and the first event, with nothing done yet, comes
+ * when the map starts. A listener that is also {@link AutoCloseable} is closed once, when the map
+ * ends (all results in, a failure under fail-fast, or the stream closed).
  */
 @FunctionalInterface
 public interface ProgressListener {
@@ -50,8 +55,10 @@ public interface ProgressListener {
     /**
      * A listener that draws a progress bar (count, rate, ETA) on the terminal with the maintained
      * {@code me.tongfei:progressbar} library, an optional dependency of loky-core: add
-     * {@code me.tongfei:progressbar} to your build to use it. The bar closes itself when the last
-     * item is in. Use one bar per {@code map} call.
+     * {@code me.tongfei:progressbar} to your build to use it. The bar starts with the total (when
+     * the input has a size), moves per item, and is closed when the map ends, whether it succeeded,
+     * failed or was cancelled; on a terminal, other output meanwhile (logs) erases the bar's line
+     * first, so it is never broken. Use one bar per {@code map} call.
      *
      * @param taskName the label in front of the bar
      * @throws IllegalStateException if {@code me.tongfei:progressbar} is not on the classpath

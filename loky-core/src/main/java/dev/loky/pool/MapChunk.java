@@ -2,7 +2,7 @@ package dev.loky.pool;
 
 import dev.loky.RemoteCallable;
 import dev.loky.RemoteFunction;
-import dev.loky.memory.BetweenItems;
+import dev.loky.protocol.BetweenItems;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -12,7 +12,8 @@ import java.util.List;
  * One chunk of a {@code map}: a function and the items it applies to, sent as one task. Items and
  * results travel as {@link PackedValues}. An item's exception does not end the chunk (unless the
  * map fails fast, when nothing after it is needed): it is recorded beside the results, so the
- * chunk's good results still come back. An {@link OutOfMemoryError} is not caught: the worker is
+ * chunk's good results still come back. After each item it tells the worker ({@link BetweenItems}),
+ * which reports the chunk's progress to the caller as it goes. An {@link OutOfMemoryError} is not caught: the worker is
  * replaced, and the parent re-runs the chunk's items one by one to find the culprit. When the
  * worker keeps more memory than its leak threshold allows after an item ({@link BetweenItems}), the
  * chunk stops there and hands back what it ran: the worker is recycled after this reply, and the
@@ -63,7 +64,7 @@ final class MapChunk<T, R> implements RemoteCallable<MapChunk.Result> {
                 }
             }
             values[i] = null; // not this worker's memory any more
-            if (i + 1 < values.length && BetweenItems.leakConfirmed()) {
+            if (BetweenItems.afterItem(i + 1, failedAt.size()) && i + 1 < values.length) {
                 ran = i + 1;
                 break;
             }

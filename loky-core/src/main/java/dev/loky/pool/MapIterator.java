@@ -70,6 +70,13 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
     private long succeeded;
     private long failed;
     private long cancelled;
+    /** Items of chunks still running, as their workers reported them (per item, not per chunk). */
+    private long partialSucceeded;
+    private long partialFailed;
+    /** What the listener was last told: what it is told never goes down (a chunk whose worker died is re-run item by item). */
+    private long shownSucceeded;
+    private long shownFailed;
+    private boolean listenerClosed;
 
     private final ArrayDeque<Piece> inFlight = new ArrayDeque<>();
     private final LinkedBlockingQueue<Piece> completed = new LinkedBlockingQueue<>();
@@ -105,6 +112,9 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
         this.maxInFlight = 2 * workers + 2;
         this.callerFrames = callerFrames();
         this.id = executor.mapStarted(this);
+        synchronized (progressLock) {
+            tell(); // the total (of a list, a set) from the first event, before any item is done
+        }
     }
 
     /** This map as a snapshot shows it. Any thread. */
@@ -116,10 +126,56 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
         }
     }
 
-    /** The progress so far; progressLock. */
+    /** The progress so far, counting the items of running chunks; progressLock. */
     private ProgressListener.Progress progress() {
-        return new ProgressListener.Progress(succeeded + failed, total, Duration.ofNanos(System.nanoTime() - startNanos),
-                failed, cancelled);
+        shownSucceeded = Math.max(shownSucceeded, succeeded + partialSucceeded);
+        shownFailed = Math.max(shownFailed, failed + partialFailed);
+        return new ProgressListener.Progress(shownSucceeded + shownFailed, total, Duration.ofNanos(System.nanoTime() - startNanos),
+                shownFailed, cancelled);
+    }
+
+    /** Tells the listener, if any; progressLock. */
+    private void tell() {
+        ProgressListener listener = options.progress();
+        if (listener != null && !listenerClosed) {
+            listener.onProgress(progress());
+        }
+    }
+
+    /** A running chunk's items so far, from its worker (its reader thread). */
+    private void onItems(Piece piece, int ran, int itemsFailed) {
+        synchronized (progressLock) {
+            int r = Math.min(ran, piece.items.length);
+            int f = Math.min(itemsFailed, r);
+            if (piece.counted || r <= piece.partialRan) {
+                return;
+            }
+            partialSucceeded += (r - f) - (piece.partialRan - piece.partialFailed);
+            partialFailed += f - piece.partialFailed;
+            piece.partialRan = r;
+            piece.partialFailed = f;
+            tell();
+        }
+    }
+
+    /** The map is over (done, failed or closed): a listener that is {@link AutoCloseable} (the terminal bar) is closed, once. */
+    private void ended() {
+        executor.mapEnded(this);
+        ProgressListener listener = options.progress();
+        synchronized (progressLock) {
+            if (listenerClosed) {
+                return;
+            }
+            tell();
+            listenerClosed = true;
+        }
+        if (listener instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // a listener's own failure to close must not hide the map's outcome
+            }
+        }
     }
 
     @Override
@@ -145,7 +201,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
             fill();
             if (inFlight.isEmpty()) {
                 current = null;
-                executor.mapEnded(this);
+                ended();
                 if (!failures.isEmpty() && !nullForFailures && !endThrown) {
                     endThrown = true;
                     throw new MapFailedException(List.of(), failures, nextIndex);
@@ -199,6 +255,9 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
     private Piece submit(long start, Object[] items) {
         MapChunk<T, R> chunk = new MapChunk<>(function, items, options.failFast(), start);
         Piece piece = new Piece(start, items, executor.submit(chunk, options.taskTimeout()));
+        if (options.progress() != null && piece.future instanceof PoolTask<?> task) {
+            task.itemProgress = (ran, itemsFailed) -> onItems(piece, ran, itemsFailed);
+        }
         piece.future.whenComplete((result, error) -> {
             if (!ordered) {
                 completed.add(piece);
@@ -288,6 +347,11 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
             if (piece.counted) {
                 return;
             }
+            // its final counts replace what its worker reported while it ran
+            partialSucceeded -= piece.partialRan - piece.partialFailed;
+            partialFailed -= piece.partialFailed;
+            piece.partialRan = 0;
+            piece.partialFailed = 0;
             int size = piece.items.length;
             if (cause == null && result.ran < size) {
                 size = result.ran; // the rest are counted by the chunk that runs them
@@ -313,10 +377,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
                 cancelled += size;
             }
             piece.counted = true;
-            ProgressListener progress = options.progress();
-            if (progress != null) {
-                progress.onProgress(progress());
-            }
+            tell();
         }
     }
 
@@ -350,7 +411,6 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        executor.mapEnded(this);
         for (Piece piece : inFlight) {
             piece.future.cancel(true);
             if (piece.future.isCompletedExceptionally()) {
@@ -358,6 +418,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
             }
         }
         inFlight.clear();
+        ended();
     }
 
     /** The caller's frames, from the first one outside this package. */
@@ -376,6 +437,9 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
         final Object[] items;
         final CompletableFuture<MapChunk.Result> future;
         boolean counted; // guarded by MapIterator.progressLock
+        /** Items run and failed so far, as its worker reported while it ran; progressLock. */
+        int partialRan;
+        int partialFailed;
 
         Piece(long start, Object[] items, CompletableFuture<MapChunk.Result> future) {
             this.start = start;

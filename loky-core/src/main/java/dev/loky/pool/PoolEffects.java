@@ -235,6 +235,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
             case HEARTBEAT -> { } // its arrival is what counts: the reader noted the time
             case CLASS_REQUEST -> w.channel.send(FrameType.CLASS_BYTES, frame.id(),
                     classServer.answer(new String(frame.payload(), StandardCharsets.UTF_8)).encode());
+            case ITEM_PROGRESS -> onItemProgress(w, frame);
             case MEMORY_REFERENCE -> {
                 MemoryReference reference = MemoryReference.decode(frame.payload());
                 if (w.channel.leak != null && reference != null) {
@@ -242,6 +243,27 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
                 }
             }
             default -> log.warn("{} sent an unexpected {} frame", w.channel.name(), frame.type());
+        }
+    }
+
+    /** A running chunk's progress; figures a worker could get wrong (or forge) are dropped. */
+    private void onItemProgress(WorkerSlot w, Frame frame) {
+        if (frame.payload().length != 8) {
+            return;
+        }
+        java.nio.ByteBuffer figures = java.nio.ByteBuffer.wrap(frame.payload());
+        int ran = figures.getInt();
+        int failed = figures.getInt();
+        if (ran < 0 || failed < 0 || failed > ran) {
+            return;
+        }
+        PoolTask<?> task = pool.lockedGet(() -> {
+            PoolTask<?> head = w.inFlight.peek();
+            return head != null && head.id == frame.id() ? head : null;
+        });
+        PoolTask.ItemProgress listener = task == null ? null : task.itemProgress;
+        if (listener != null) {
+            listener.onItems(ran, failed);
         }
     }
 

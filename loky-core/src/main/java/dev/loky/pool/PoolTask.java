@@ -42,6 +42,13 @@ final class PoolTask<T> extends CompletableFuture<T> {
     volatile long workerPid = -1;
     /** The pending timeout, if any. Pool lock. */
     Timer timeoutTimer;
+    /** Told of its items' progress while it runs (a map chunk), or {@code null}; called on its worker's reader thread. */
+    volatile ItemProgress itemProgress;
+
+    /** A running task's items so far, as its worker reported them. */
+    interface ItemProgress {
+        void onItems(int ran, int failed);
+    }
 
     PoolTask(long id, byte[] payload, Duration timeout, String description, CancelHandler onCancel) {
         this.id = id;

@@ -42,7 +42,12 @@ public enum FrameType {
      */
     CLASS_REQUEST,
     /** parent → worker: the answer to a {@link #CLASS_REQUEST} of the same id; payload: {@link ClassAnswer}. */
-    CLASS_BYTES;
+    CLASS_BYTES,
+    /**
+     * worker → parent: how far the running task's items have got (a {@code map} chunk); id: the
+     * task's; payload: items run, then items failed, two ints (see {@link BetweenItems}).
+     */
+    ITEM_PROGRESS;
 
     /** {@code true} for the frames of a streamed value ({@link StreamedValues}). */
     public boolean isChunk() {

@@ -2,7 +2,7 @@ package dev.loky.worker;
 
 import dev.loky.RemoteRunnable;
 import dev.loky.TaskSerializationException;
-import dev.loky.memory.BetweenItems;
+import dev.loky.protocol.BetweenItems;
 import dev.loky.protocol.Frame;
 import dev.loky.protocol.FrameReader;
 import dev.loky.protocol.FrameType;
@@ -112,7 +112,7 @@ final class WorkerLoop {
         ParentWatch.start(init.parentPid(), log);
         Heartbeat.start(writer, init.heartbeatIntervalMillis());
         heapWatch = new HeapWatch(init.leakThresholdBytes(), init.memoryCheckIntervalMillis());
-        BetweenItems.install(heapWatch::leakConfirmedBetweenItems);
+        BetweenItems.install(this::afterItem);
         try {
             serializer = createSerializer(init.serializerClass());
             if (init.initializer().length > 0) {
@@ -142,6 +142,30 @@ final class WorkerLoop {
                 new MemoryReference(reference.liveHeap(), reference.committedHeap(), reference.resident()).encode()));
         Thread.currentThread().setContextClassLoader(loader); // for tasks (the initializer ran with the worker's own)
         serve();
+    }
+
+    /** When this task thread last reported a chunk's progress ({@code System.nanoTime()}). */
+    private final ThreadLocal<long[]> lastItemProgress = ThreadLocal.withInitial(() -> new long[1]);
+
+    /**
+     * An item of the running chunk finished: its progress goes to the parent at the first item and
+     * then at most every {@link BetweenItems#PROGRESS_INTERVAL_MILLIS}; {@code true} when the chunk
+     * must stop because this worker now keeps more than its leak threshold.
+     */
+    private boolean afterItem(int ran, int failed) {
+        long now = System.nanoTime();
+        long[] last = lastItemProgress.get();
+        if (ran == 1 || now - last[0] >= BetweenItems.PROGRESS_INTERVAL_MILLIS * 1_000_000L) {
+            last[0] = now;
+            long id;
+            synchronized (runLock) {
+                id = runningThread == Thread.currentThread() ? runningTaskId : -1;
+            }
+            if (id >= 0) {
+                send(FrameType.ITEM_PROGRESS, id, ByteBuffer.allocate(8).putInt(ran).putInt(failed).array());
+            }
+        }
+        return heapWatch.leakConfirmedBetweenItems();
     }
 
     /** Nobody else could read the answer to a class request: before both threads run, or on the reader itself. */
