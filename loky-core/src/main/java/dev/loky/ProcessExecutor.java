@@ -54,6 +54,26 @@ public interface ProcessExecutor extends AutoCloseable {
      */
     <T, R> List<R> map(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options);
 
+    /** {@link #mapAll(RemoteFunction, Iterable, MapOptions)} with the default options. */
+    default <T, R> MapResult<R> mapAll(RemoteFunction<T, R> function, Iterable<T> items) {
+        return mapAll(function, items, MapOptions.defaults());
+    }
+
+    /**
+     * Applies {@code function} to every item, whatever fails (the options' {@code failFast} is
+     * ignored: every item runs), and returns the results in input order with the failures beside
+     * them, typed: {@code null} in {@link MapResult#results()} where an item failed, and in
+     * {@link MapResult#failures()} an exception naming it. Blocks until all are done.
+     */
+    @SuppressWarnings("unchecked")
+    default <T, R> MapResult<R> mapAll(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options) {
+        try {
+            return MapResult.of(map(function, items, options.failFast(false)), java.util.Map.of());
+        } catch (MapFailedException e) {
+            return MapResult.of(e.results(), e.failures());
+        }
+    }
+
     /** A lazy, ordered stream of results; see {@link #imap(RemoteFunction, Iterable, MapOptions)}. */
     default <T, R> Stream<R> imap(RemoteFunction<T, R> function, Iterable<T> items) {
         return imap(function, items, MapOptions.defaults());
@@ -77,6 +97,17 @@ public interface ProcessExecutor extends AutoCloseable {
 
     /** Like {@link #imap(RemoteFunction, Iterable, MapOptions)}, but results come as they complete. */
     <T, R> Stream<R> imapUnordered(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options);
+
+    /** {@link #imapIndexed(RemoteFunction, Iterable, MapOptions)} with the default options. */
+    default <T, R> Stream<Indexed<R>> imapIndexed(RemoteFunction<T, R> function, Iterable<T> items) {
+        return imapIndexed(function, items, MapOptions.defaults());
+    }
+
+    /**
+     * Like {@link #imapUnordered(RemoteFunction, Iterable, MapOptions)}: results as they complete,
+     * each with the index of its item in the input, so they can be joined back to it.
+     */
+    <T, R> Stream<Indexed<R>> imapIndexed(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options);
 
     /**
      * Changes the number of workers without blocking anyone: growing starts workers as work needs

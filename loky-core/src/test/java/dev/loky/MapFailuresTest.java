@@ -44,6 +44,63 @@ class MapFailuresTest {
         return pool;
     }
 
+    /** DESIGN: a failed item is named by its index and a short description of its value; describeItems(false) leaves the value out. */
+    @Test
+    void aFailedItemIsNamedByItsValueUnlessDescribeItemsIsOff() {
+        pool();
+        List<String> files = IntStream.range(0, 20).mapToObj(i -> String.format("scan-%04d.jpg", i)).toList();
+        RemoteFunction<String, Integer> decode = name -> {
+            if (name.endsWith("13.jpg")) {
+                throw new IllegalStateException("not an image: " + name.length());
+            }
+            return name.length();
+        };
+        IllegalStateException named = catchThrowableOfType(() -> pool.map(decode, files), IllegalStateException.class);
+        assertThat(named.getSuppressed()).anySatisfy(s -> assertThat(s).hasMessageStartingWith("item 13 (\"scan-0013.jpg\") of 20"));
+        String longItem = "x".repeat(500);
+        IllegalStateException cut = catchThrowableOfType(() -> pool.map(decode, List.of(longItem + "13.jpg")), IllegalStateException.class);
+        assertThat(cut.getSuppressed()).anySatisfy(s -> assertThat(s.getMessage()).contains("(\"" + "x".repeat(80) + "...\")")
+                .doesNotContain("x".repeat(81)));
+        IllegalStateException secret = catchThrowableOfType(() -> pool.map(decode, files, MapOptions.defaults().describeItems(false)),
+                IllegalStateException.class);
+        assertThat(secret.getSuppressed()).anySatisfy(s -> assertThat(s).hasMessageStartingWith("item 13 of 20")
+                .hasMessageNotContaining("scan-0013"));
+    }
+
+    /** DESIGN: mapAll keeps everything, typed; imapIndexed joins an unordered stream back to its input. */
+    @Test
+    void mapAllKeepsEveryResultAndEveryFailureTyped() {
+        pool();
+        MapResult<Integer> all = pool.mapAll(MapFailuresTest::failOn3And13, TWENTY, MapOptions.defaults().chunkSize(5));
+        assertThat(all.succeeded()).isEqualTo(18);
+        assertThat(all.failed()).isEqualTo(2);
+        assertThat(all.results()).hasSize(20);
+        assertThat(all.results().get(3)).isNull();
+        assertThat(all.results().get(4)).isEqualTo(failOn3And13(4));
+        assertThat(all.failures()).containsOnlyKeys(3, 13);
+        LokyException three = all.failures().get(3);
+        assertThat(three).hasMessageStartingWith("item 3 (\"3\") of 20 failed: ").hasCauseInstanceOf(IllegalArgumentException.class);
+        assertThat(three.getCause()).hasMessage("bad item 3");
+
+        MapResult<Integer> clean = pool.mapAll(x -> x + 1, List.of(1, 2, 3));
+        assertThat(clean.results()).containsExactly(2, 3, 4);
+        assertThat(clean.failures()).isEmpty();
+    }
+
+    @Test
+    void imapIndexedNamesEachResultsItem() {
+        pool();
+        List<String> words = List.of("alpha", "be", "gamma", "d", "epsilon", "zeta", "eta");
+        try (Stream<Indexed<Integer>> results = pool.imapIndexed(String::length, words, MapOptions.defaults().chunkSize(2))) {
+            List<Indexed<Integer>> all = results.toList();
+            assertThat(all).hasSize(words.size());
+            for (Indexed<Integer> r : all) {
+                assertThat(r.value()).as("result %s", r).isEqualTo(words.get((int) r.index()).length());
+            }
+            assertThat(all.stream().map(Indexed::index).sorted().toList()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
+        }
+    }
+
     @Test
     void aFailingItemNamesItsIndexAndCarriesTheCallersFrames() {
         pool();
@@ -54,7 +111,7 @@ class MapFailuresTest {
         assertThat(error).hasMessage("bad item 3");
         assertThat(error.getStackTrace()).anySatisfy(f -> assertThat(f.getMethodName()).isEqualTo("failOn3And13"));
         assertThat(error.getSuppressed()).anySatisfy(s -> {
-            assertThat(s.getMessage()).startsWith("item 3 of 20 of the map failed");
+            assertThat(s.getMessage()).startsWith("item 3 (\"3\") of 20 of the map failed");
             assertThat(s.getStackTrace()).anySatisfy(f -> assertThat(f.getMethodName())
                     .isEqualTo("aFailingItemNamesItsIndexAndCarriesTheCallersFrames"));
         });
@@ -84,7 +141,7 @@ class MapFailuresTest {
         assertThat(error.failures()).containsOnlyKeys(7);
         assertThat(error.failures().get(7)).isInstanceOf(TerminatedWorkerException.class)
                 .hasMessageContaining("exit code 42");
-        assertThat(error.failures().get(7).getSuppressed()).anySatisfy(s -> assertThat(s).hasMessageStartingWith("item 7 of 20"));
+        assertThat(error.failures().get(7).getSuppressed()).anySatisfy(s -> assertThat(s).hasMessageStartingWith("item 7 (\"7\") of 20"));
         assertThat(error.results()).hasSize(20).containsOnlyOnce((Object) null).element(8).isEqualTo(80);
     }
 
@@ -95,7 +152,7 @@ class MapFailuresTest {
                 MapOptions.defaults().chunkSize(4)), Throwable.class);
         assertThat(Futures.chain(error)).contains("OutOfMemoryError");
         assertThat(Stream.concat(Stream.of(error), Arrays.stream(error.getSuppressed())).map(Throwable::getMessage))
-                .as("the item is named by the error or a suppressed one").anyMatch(m -> m != null && m.startsWith("item 11 of 20"));
+                .as("the item is named by the error or a suppressed one").anyMatch(m -> m != null && m.startsWith("item 11 (\"11\") of 20"));
 
         MapFailedException slow = catchThrowableOfType(() -> pool.map(MapFailuresTest::oomOn11, TWENTY,
                 MapOptions.defaults().chunkSize(4).failFast(false)), MapFailedException.class);

@@ -112,6 +112,13 @@ public abstract class AbstractProcessExecutor implements ProcessExecutor {
         return stream(mapIterator(function, items, options, false, false));
     }
 
+    @Override
+    public <T, R> Stream<dev.loky.Indexed<R>> imapIndexed(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options) {
+        MapIterator<T, R> iterator = mapIterator(function, items, options, false, false);
+        // sequential: each result is mapped right after the iterator handed it out
+        return stream(iterator).map(value -> new dev.loky.Indexed<>(iterator.indexOfLast(), value));
+    }
+
     private <T, R> MapIterator<T, R> mapIterator(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options,
             boolean ordered, boolean nullForFailures) {
         Objects.requireNonNull(function, "function must not be null");

@@ -84,6 +84,8 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
     private long nextIndex;
     private Object[] current;
     private long currentStart;
+    /** The input items of {@link #current}, for naming a failed one. */
+    private Object[] currentItems;
     private int position;
     private boolean closed;
     private boolean endThrown;
@@ -186,7 +188,8 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
                     return true;
                 }
                 long index = currentStart + position;
-                Throwable error = withCallSite(f.error, index);
+                Throwable error = withCallSite(f.error, index, options.describeItems() && position < currentItems.length
+                        ? MapCallSite.describe(currentItems[position]) : null);
                 if (options.failFast()) {
                     close();
                     throw rethrow(error);
@@ -221,6 +224,11 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
         R value = (R) current[position];
         current[position++] = null;
         return value;
+    }
+
+    /** The input index of the result {@link #next()} returned last. */
+    long indexOfLast() {
+        return currentStart + position - 1;
     }
 
     /** The failed items so far, by index (for {@code map} without fail-fast). */
@@ -299,7 +307,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
             for (int k = 0; k < result.failedAt.length; k++) {
                 values[result.failedAt[k]] = new Failed(result.errors[k]);
             }
-            setCurrent(piece.start, values);
+            setCurrent(piece.start, values, piece.items);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
@@ -309,7 +317,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
                 split(piece);
             } else {
                 inFlight.remove(piece);
-                setCurrent(piece.start, new Object[] {new Failed(e.getCause())});
+                setCurrent(piece.start, new Object[] {new Failed(e.getCause())}, piece.items);
             }
         } catch (CancellationException e) {
             close();
@@ -334,7 +342,8 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
         }
     }
 
-    private void setCurrent(long start, Object[] values) {
+    private void setCurrent(long start, Object[] values, Object[] items) {
+        currentItems = items;
         current = values;
         currentStart = start;
         position = 0;
@@ -386,8 +395,8 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
      * suppressed exceptions (the JVM's own preallocated errors, an {@code OutOfMemoryError} for
      * one), the call site itself, caused by it.
      */
-    private Throwable withCallSite(Throwable error, long index) {
-        MapCallSite site = new MapCallSite(index, total, callerFrames);
+    private Throwable withCallSite(Throwable error, long index, String item) {
+        MapCallSite site = new MapCallSite(index, total, item, callerFrames);
         error.addSuppressed(site);
         if (Arrays.asList(error.getSuppressed()).contains(site)) {
             return error;

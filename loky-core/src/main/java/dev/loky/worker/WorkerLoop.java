@@ -112,7 +112,7 @@ final class WorkerLoop {
         ParentWatch.start(init.parentPid(), log);
         Heartbeat.start(writer, init.heartbeatIntervalMillis());
         heapWatch = new HeapWatch(init.leakThresholdBytes(), init.memoryCheckIntervalMillis());
-        BetweenItems.install(this::afterItem);
+        BetweenItems.install(betweenItems);
         try {
             serializer = createSerializer(init.serializerClass());
             if (init.initializer().length > 0) {
@@ -143,6 +143,9 @@ final class WorkerLoop {
         Thread.currentThread().setContextClassLoader(loader); // for tasks (the initializer ran with the worker's own)
         serve();
     }
+
+    /** What a map chunk tells this worker after each item. */
+    private final BetweenItems.Hook betweenItems = this::afterItem;
 
     /** When this task thread last reported a chunk's progress ({@code System.nanoTime()}). */
     private final ThreadLocal<long[]> lastItemProgress = ThreadLocal.withInitial(() -> new long[1]);

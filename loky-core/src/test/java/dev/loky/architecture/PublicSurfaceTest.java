@@ -34,7 +34,7 @@ class PublicSurfaceTest {
             "dev.loky.PoolSnapshot", "dev.loky.PoolSnapshot$Worker", "dev.loky.PoolSnapshot$Counters",
             "dev.loky.PoolSnapshot$State", "dev.loky.PoolSnapshot$WorkerState",
             "dev.loky.PoolSnapshot$Insights", "dev.loky.PoolSnapshot$MapRun",
-            "dev.loky.MapOptions", "dev.loky.ProgressListener", "dev.loky.ProgressListener$Progress",
+            "dev.loky.MapOptions", "dev.loky.MapResult", "dev.loky.Indexed", "dev.loky.ProgressListener", "dev.loky.ProgressListener$Progress",
             "dev.loky.PoolEventListener", "dev.loky.RestartReason", "dev.loky.StartMethod", "dev.loky.TaskOutcome",
             "dev.loky.RemoteCallable", "dev.loky.RemoteFunction", "dev.loky.RemoteRunnable", "dev.loky.ThrowingRemoteFunction",
             "dev.loky.StartupCacheVariant",

@@ -134,6 +134,11 @@ final class PreparedProcessExecutor implements ProcessExecutor {
     }
 
     @Override
+    public <T, R> Stream<dev.loky.Indexed<R>> imapIndexed(RemoteFunction<T, R> function, Iterable<T> items, MapOptions options) {
+        return pool().imapIndexed(function, items, options);
+    }
+
+    @Override
     public void resize(int maxWorkers) {
         known.checkResize(maxWorkers);
         pool().resize(maxWorkers);
