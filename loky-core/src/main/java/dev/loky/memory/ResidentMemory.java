@@ -7,8 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Resident memory of a process, read with OSHI ({@link OSProcess#getResidentMemory()}). OSHI is
- * initialised on first use only, so a pool that never asks pays nothing.
+ * Resident memory of a process: on Linux from {@code /proc/<pid>/status} ({@code VmRSS}), elsewhere
+ * with OSHI ({@link OSProcess#getResidentMemory()}). OSHI is initialised on first use only, so a
+ * pool that never asks pays nothing, and on Linux it is never loaded: no JNA native library in the
+ * caller's JVM, and so none of the JDK's "restricted method" warnings that JNA causes from JDK 24.
  */
 public final class ResidentMemory {
 
@@ -17,10 +19,20 @@ public final class ResidentMemory {
     private ResidentMemory() {
     }
 
+    private static final boolean PROC = java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/status"));
+
+    /** {@code true} where resident memory is read with OSHI (no {@code /proc}). */
+    public static boolean usesOshi() {
+        return !PROC;
+    }
+
     /** Resident bytes of process {@code pid}, or {@code -1} if it is gone or cannot be read. */
     public static long of(long pid) {
         if (pid <= 0 || pid > Integer.MAX_VALUE) {
             return -1;
+        }
+        if (PROC) {
+            return fromProc(pid);
         }
         try {
             OSProcess process = Holder.OS.getProcess((int) pid);
@@ -28,6 +40,20 @@ public final class ResidentMemory {
         } catch (RuntimeException | LinkageError e) {
             log.debug("cannot read resident memory of pid {}", pid, e);
             return -1;
+        }
+    }
+
+    private static long fromProc(long pid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", Long.toString(pid), "status"),
+                    java.nio.charset.StandardCharsets.US_ASCII)) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024; // kB
+                }
+            }
+            return -1; // a zombie has no VmRSS
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1; // gone
         }
     }
 

@@ -98,7 +98,7 @@ final class ProcessPool extends AbstractProcessExecutor {
         if (config.closeOnJvmExit()) {
             ShutdownHook.register(this);
         }
-        if (config.memoryLeakProtection()) {
+        if (config.memoryLeakProtection() && ResidentMemory.usesOshi()) {
             // OSHI takes a while to initialise (about 155 OSHI and JNA classes and a native library):
             // do it off every caller's path, and after a cold start's first worker had the CPU to boot.
             timer.schedule(() -> ResidentMemory.of(ProcessHandle.current().pid()), OSHI_WARM_UP_DELAY_MILLIS,

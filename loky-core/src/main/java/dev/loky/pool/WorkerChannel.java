@@ -34,6 +34,11 @@ final class WorkerChannel {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
     private static final Logger workerLog = LoggerFactory.getLogger("dev.loky.worker");
+    /**
+     * No SLF4J binding on the class path (a plain {@code java -cp} program): SLF4J would drop every
+     * line, so a task's {@code System.out} would vanish. Its output goes to this JVM's stderr then.
+     */
+    private static final boolean NO_LOG_BINDING = LoggerFactory.getILoggerFactory() instanceof org.slf4j.helpers.NOPLoggerFactory;
     private static final int TAIL_LINES = 40;
     /** A stderr line is cut at this many bytes. */
     static final int MAX_LINE_BYTES = 8192;
@@ -334,7 +339,11 @@ final class WorkerChannel {
         int end = length > 0 && bytes[length - 1] == '\r' ? length - 1 : length;
         String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
         addStderr(text);
-        workerLog.info("[{}-{} pid {}] {}", poolName, slot.id, pid, text);
+        if (NO_LOG_BINDING) {
+            System.err.println("[" + poolName + "-" + slot.id + " pid " + pid + "] " + text);
+        } else {
+            workerLog.info("[{}-{} pid {}] {}", poolName, slot.id, pid, text);
+        }
     }
 
     void addStderr(String line) {
