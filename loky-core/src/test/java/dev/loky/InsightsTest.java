@@ -81,8 +81,11 @@ class InsightsTest {
         synchronized (events) {
             copy = new ArrayList<>(events);
         }
-        assertThat(copy).hasSize(12);
-        ProgressListener.Progress middle = copy.get(5);
+        // the first event, at the start, has the total; then one per item (none repeated)
+        assertThat(copy).hasSize(13);
+        assertThat(copy.get(0).completed()).isZero();
+        assertThat(copy.get(0).total()).isEqualTo(12);
+        ProgressListener.Progress middle = copy.get(6);
         assertThat(middle.ratePerSecond()).isPositive();
         assertThat(middle.eta()).isNotNull().isPositive();
         ProgressListener.Progress last = copy.stream().max((a, b) -> Long.compare(a.completed(), b.completed())).orElseThrow();

@@ -77,6 +77,8 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
     private long shownSucceeded;
     private long shownFailed;
     private boolean listenerClosed;
+    /** The last event the listener got; progressLock. */
+    private ProgressListener.Progress told;
 
     private final ArrayDeque<Piece> inFlight = new ArrayDeque<>();
     private final LinkedBlockingQueue<Piece> completed = new LinkedBlockingQueue<>();
@@ -136,12 +138,19 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
                 shownFailed, cancelled);
     }
 
-    /** Tells the listener, if any; progressLock. */
+    /** Tells the listener, if any, when the counts moved (the first time always); progressLock. */
     private void tell() {
         ProgressListener listener = options.progress();
-        if (listener != null && !listenerClosed) {
-            listener.onProgress(progress());
+        if (listener == null || listenerClosed) {
+            return;
         }
+        ProgressListener.Progress now = progress();
+        if (told != null && told.completed() == now.completed() && told.failed() == now.failed()
+                && told.cancelled() == now.cancelled()) {
+            return; // a chunk's final count that its worker already reported item by item
+        }
+        told = now;
+        listener.onProgress(now);
     }
 
     /** A running chunk's items so far, from its worker (its reader thread). */
