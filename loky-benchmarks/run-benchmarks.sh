@@ -4,7 +4,9 @@
 # equivalents when a python3 with joblib/loky is found, and prints one summary table with the
 # targets of DESIGN.md. Results: loky-benchmarks/target/side-by-side.md and jmh-results.json.
 #
-#   loky-benchmarks/run-benchmarks.sh [--no-build] [--skip-python] [--python EXE] [--kill-rounds N]
+#   loky-benchmarks/run-benchmarks.sh [--no-build] [--skip-python] [--python EXE] [--kill-rounds N] [-- MAVEN-ARGS...]
+#
+# Everything after `--` goes to the Maven build, e.g. `-- -Dmaven.repo.local=/path/to/repo -o`.
 #
 # Takes about 5-7 minutes on a 2-core machine. Run it on an otherwise idle machine.
 set -euo pipefail
@@ -13,15 +15,18 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 build=true
 args=()
-for arg in "$@"; do
-  case "$arg" in
+maven_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
     --no-build) build=false ;;
-    *) args+=("$arg") ;;
+    --) shift; maven_args=("$@"); break ;;
+    *) args+=("$1") ;;
   esac
+  shift
 done
 
 if $build; then
-  ./mvnw -B -q -pl loky-benchmarks -am package -DskipTests </dev/null
+  ./mvnw -B -q -pl loky-benchmarks -am package -DskipTests ${maven_args[@]+"${maven_args[@]}"} </dev/null
 fi
 
 jar=loky-benchmarks/target/benchmarks.jar
