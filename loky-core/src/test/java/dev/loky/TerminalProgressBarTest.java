@@ -44,7 +44,10 @@ class TerminalProgressBarTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String command = java + " -cp '" + System.getProperty("java.class.path") + "' " + ProgressBarMain.class.getName()
                 + "; touch " + done;
-        run(List.of("tmux", "new-session", "-d", "-s", session, "-x", "150", "-y", "50", "bash", "-c", command + "; sleep 60"));
+        Process tmux = new ProcessBuilder("tmux", "new-session", "-d", "-s", session, "-x", "150", "-y", "50", "bash", "-c",
+                command + "; sleep 60").redirectErrorStream(true).start();
+        String said = new String(tmux.getInputStream().readAllBytes());
+        Assumptions.assumeTrue(tmux.waitFor(30, TimeUnit.SECONDS) && tmux.exitValue() == 0, () -> "tmux cannot start here: " + said);
         await().atMost(Duration.ofMinutes(2)).until(() -> Files.exists(done));
         String screen = run(List.of("tmux", "capture-pane", "-p", "-t", session));
         Files.deleteIfExists(done);
