@@ -10,13 +10,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.loky.support.Gate;
 import dev.loky.support.Pids;
 import dev.loky.support.Tasks;
+import dev.loky.support.Pools;
 
 /**
  * A frozen worker is noticed: SIGSTOP of a busy worker whose task has no timeout. Before the
@@ -28,18 +29,13 @@ class HeartbeatTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final Pools pools = new Pools();
     private ProcessExecutor pool;
-
-    @AfterEach
-    void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
-    }
 
     @Test
     void aWorkerFrozenBySigstopIsKilledAndOnlyItsTaskFails() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("frozen").maxWorkers(2).heartbeatTimeout(Duration.ofSeconds(2)).build());
+        pool = pools.create(PoolConfig.builder().name("frozen").maxWorkers(2).heartbeatTimeout(Duration.ofSeconds(2)).build());
         Gate gate = Gate.in(dir, "frozen");
         String frozenStarted = gate.started("frozen");
         String otherStarted = gate.started("other");
@@ -67,7 +63,7 @@ class HeartbeatTest {
 
     @Test
     void aFrozenIdleWorkerIsReplaced() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("frozen-idle").maxWorkers(1).heartbeatTimeout(Duration.ofSeconds(1)).build());
+        pool = pools.create(PoolConfig.builder().name("frozen-idle").maxWorkers(1).heartbeatTimeout(Duration.ofSeconds(1)).build());
         long pid = value(pool.submit(Tasks::pid));
         Pids.signal("STOP", Long.toString(pid));
         await().atMost(Duration.ofSeconds(20)).until(() -> !Pids.isAlive(pid));

@@ -14,10 +14,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.loky.serialization.JavaTaskSerializer;
+
+import dev.loky.support.Pools;
 
 /**
  * Values built to hurt the reader: a worker's result (or any message) that would pin the reading
@@ -27,14 +29,9 @@ import dev.loky.serialization.JavaTaskSerializer;
  */
 class HostileValuesTest {
 
+    @RegisterExtension
+    final Pools pools = new Pools();
     private ProcessExecutor pool;
-
-    @AfterEach
-    void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
-    }
 
     /** The "SerialDOS" graph: 100 levels of two sets, each holding both sets of the level below (~5 KB; 2^100 hashCode calls to read). */
     static Set<Object> serialDos() {
@@ -57,7 +54,7 @@ class HostileValuesTest {
 
     @Test
     void aNestedSetResultFromAWorkerIsRefusedAtOnceAndOnlyItsTaskFails() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("serialdos").maxWorkers(1).build());
+        pool = pools.create(PoolConfig.builder().name("serialdos").maxWorkers(1).build());
         long pid = value(pool.submit(() -> ProcessHandle.current().pid()));
         long started = System.nanoTime();
         TaskSerializationException e = failure(pool.submit(HostileValuesTest::serialDos), TaskSerializationException.class);
@@ -87,7 +84,7 @@ class HostileValuesTest {
 
     @Test
     void aFrameHeaderClaimingAGigabyteFailsOnlyThatWorkersTask() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("claim").maxWorkers(1).build());
+        pool = pools.create(PoolConfig.builder().name("claim").maxWorkers(1).build());
         long pid = value(pool.submit(() -> ProcessHandle.current().pid()));
         // the header claims 1 GiB for a reply: the parent refuses the frame (ordinary frames are at most
         // 64 MiB; big values travel in chunks) instead of allocating it and waiting for bytes that never come

@@ -8,29 +8,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.loky.support.Gate;
 import dev.loky.support.Pids;
 import dev.loky.support.Tasks;
+import dev.loky.support.Pools;
 
 /** DESIGN.md: "idle timeout → nothing: busy workers finish; idle workers exit and are respawned on demand". */
 class IdleTimeoutTest {
 
+    @RegisterExtension
+    final Pools pools = new Pools();
     private ProcessExecutor pool;
-
-    @AfterEach
-    void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
-    }
 
     @Test
     void idleWorkersExitAndAreRespawnedOnDemand() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("idle").maxWorkers(2)
+        pool = pools.create(PoolConfig.builder().name("idle").maxWorkers(2)
                 .idleTimeout(Duration.ofMillis(500)).build());
         long first = value(pool.submit(Tasks::pid));
 
@@ -45,7 +41,7 @@ class IdleTimeoutTest {
 
     @Test
     void aBusyWorkerIsNotRetiredByTheIdleTimeout(@TempDir Path dir) {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("idle-busy").maxWorkers(1)
+        pool = pools.create(PoolConfig.builder().name("idle-busy").maxWorkers(1)
                 .idleTimeout(Duration.ofMillis(300)).build());
         Gate gate = Gate.in(dir, "busy");
         String started = gate.started("long");

@@ -8,11 +8,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.loky.support.Tasks;
+import dev.loky.support.Pools;
 
 /**
  * DESIGN.md's bar, the negative half: "a task that allocates 1 GB of garbage and keeps nothing
@@ -25,19 +26,14 @@ class LeakProtectionFiguresTest {
 
     private static final int FIFTY_MB = 50 << 20;
 
+    @RegisterExtension
+    final Pools pools = new Pools();
     private ProcessExecutor pool;
-
-    @AfterEach
-    void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"-XX:+UseSerialGC", "-XX:+UseParallelGC -Xms256m", "-XX:+UseG1GC"})
     void healthyWorkIsNeverRecycledUnderAnyCollector(String jvmArgs) {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("healthy").maxWorkers(1)
+        pool = pools.create(PoolConfig.builder().name("healthy").maxWorkers(1)
                 .jvmArgs(List.of(jvmArgs.split(" ")))
                 .memoryLeakProtection(true)
                 .memoryCheckInterval(Duration.ofMillis(1))
@@ -66,7 +62,7 @@ class LeakProtectionFiguresTest {
 
     @org.junit.jupiter.api.Test
     void aWorkerThatRetainsNativeMemoryIsRecycledBetweenTasksLosingNothing() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("native-leak").maxWorkers(1)
+        pool = pools.create(PoolConfig.builder().name("native-leak").maxWorkers(1)
                 .memoryLeakProtection(true)
                 .memoryCheckInterval(Duration.ofMillis(1))
                 .build());

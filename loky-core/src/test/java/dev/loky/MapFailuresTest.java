@@ -13,11 +13,12 @@ import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.loky.support.Futures;
 import dev.loky.support.Tasks;
+import dev.loky.support.Pools;
 
 /**
  * DESIGN.md, map failures: per item, not per chunk; the failing item's index and the caller's
@@ -29,17 +30,12 @@ class MapFailuresTest {
 
     private static final List<Integer> TWENTY = IntStream.range(0, 20).boxed().toList();
 
+    @RegisterExtension
+    final Pools pools = new Pools();
     private ProcessExecutor pool;
 
-    @AfterEach
-    void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
-    }
-
     private ProcessExecutor pool(String... jvmArgs) {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("map-failures").maxWorkers(2)
+        pool = pools.create(PoolConfig.builder().name("map-failures").maxWorkers(2)
                 .jvmArgs(List.of(jvmArgs)).build());
         return pool;
     }

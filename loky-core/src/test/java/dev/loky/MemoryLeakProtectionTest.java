@@ -9,10 +9,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.loky.support.Tasks;
+import dev.loky.support.Pools;
 
 /**
  * DESIGN.md's bar: "a task that allocates 1 GB of garbage and keeps nothing never triggers a
@@ -21,18 +22,13 @@ import dev.loky.support.Tasks;
  */
 class MemoryLeakProtectionTest {
 
+    @RegisterExtension
+    final Pools pools = new Pools();
     private ProcessExecutor pool;
-
-    @AfterEach
-    void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
-    }
 
     @Test
     void aWorkerThatRetainsTenMegabytesPerTaskIsRecycledBetweenTasksLosingNothing() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("leak").maxWorkers(1)
+        pool = pools.create(PoolConfig.builder().name("leak").maxWorkers(1)
                 .memoryLeakProtection(true)
                 .memoryLeakThresholdBytes(100L * 1024 * 1024)
                 .memoryCheckInterval(Duration.ofMillis(1))
@@ -63,7 +59,7 @@ class MemoryLeakProtectionTest {
      */
     @Test
     void aBurstOfQuickLeakingTasksIsRecycledAfterAboutTheThreshold() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("leak-burst").maxWorkers(1)
+        pool = pools.create(PoolConfig.builder().name("leak-burst").maxWorkers(1)
                 .jvmArgs(List.of("-Xmx1g")).memoryLeakProtection(true).build());
         List<java.util.concurrent.CompletableFuture<long[]>> futures = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -87,7 +83,7 @@ class MemoryLeakProtectionTest {
      */
     @Test
     void aMapWhoseItemsLeakIsRecycledBetweenItemsLosingNothing() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("leak-map").maxWorkers(1)
+        pool = pools.create(PoolConfig.builder().name("leak-map").maxWorkers(1)
                 .jvmArgs(List.of("-Xmx1g")).memoryLeakProtection(true).build());
         List<Integer> items = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -107,7 +103,7 @@ class MemoryLeakProtectionTest {
 
     @Test
     void aWorkerThatOnlyMakesGarbageIsNeverRecycled() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("garbage").maxWorkers(1)
+        pool = pools.create(PoolConfig.builder().name("garbage").maxWorkers(1)
                 .memoryLeakProtection(true)
                 .memoryCheckInterval(Duration.ofMillis(1))
                 .build());

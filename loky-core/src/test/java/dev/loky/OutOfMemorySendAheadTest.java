@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.loky.support.Futures;
 import dev.loky.support.Tasks;
+import dev.loky.support.Pools;
 
 /**
  * DESIGN.md: "the task throws OutOfMemoryError → worker replaced; tasks sent ahead to it run
@@ -24,18 +25,13 @@ import dev.loky.support.Tasks;
  */
 class OutOfMemorySendAheadTest {
 
+    @RegisterExtension
+    final Pools pools = new Pools();
     private ProcessExecutor pool;
-
-    @AfterEach
-    void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
-    }
 
     @Test
     void tasksSentAheadToAWorkerThatRanOutOfMemoryRunOnItsReplacement() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("oom-ahead").maxWorkers(1)
+        pool = pools.create(PoolConfig.builder().name("oom-ahead").maxWorkers(1)
                 .jvmArgs(List.of("-Xmx64m")).build());
         long first = 0;
         for (int i = 0; i < 50; i++) { // short tasks: the pool now sends tasks ahead to a busy worker
@@ -61,7 +57,7 @@ class OutOfMemorySendAheadTest {
 
     @Test
     void theFirstTaskSubmittedRightAfterAnOutOfMemoryErrorNeverFails() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("oom-next").maxWorkers(1)
+        pool = pools.create(PoolConfig.builder().name("oom-next").maxWorkers(1)
                 .jvmArgs(List.of("-Xmx64m")).build());
         for (int round = 0; round < 3; round++) {
             long before = value(pool.submit(Tasks::pid));

@@ -7,28 +7,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.loky.support.Pids;
 import dev.loky.support.PoolChecks;
 import dev.loky.support.Tasks;
+import dev.loky.support.Pools;
 
 /** DESIGN.md: "the task throws OutOfMemoryError → an error naming it; worker replaced". */
 class OutOfMemoryTest {
 
+    @RegisterExtension
+    final Pools pools = new Pools();
     private ProcessExecutor pool;
-
-    @AfterEach
-    void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
-    }
 
     @Test
     void outOfMemoryErrorFailsTheTaskWithAnErrorNamingItAndReplacesTheWorker() {
-        pool = ProcessExecutors.create(PoolConfig.builder()
+        pool = pools.create(PoolConfig.builder()
                 .name("oom")
                 .maxWorkers(1)
                 .jvmArgs(List.of("-Xmx64m"))
@@ -52,7 +48,7 @@ class OutOfMemoryTest {
 
     @Test
     void outOfMemoryErrorWhileTheWorkerReadsTheArgumentAlsoReplacesTheWorker() {
-        pool = ProcessExecutors.create(PoolConfig.builder()
+        pool = pools.create(PoolConfig.builder()
                 .name("oom-read")
                 .maxWorkers(1)
                 .jvmArgs(List.of("-Xmx64m"))
@@ -70,7 +66,7 @@ class OutOfMemoryTest {
 
     @Test
     void aWorkerThatExitsWithTheOutOfMemoryStatusIsReportedAsOutOfMemory() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("oom-exit").maxWorkers(1).build());
+        pool = pools.create(PoolConfig.builder().name("oom-exit").maxWorkers(1).build());
         long pid = value(pool.submit(Tasks::pid));
 
         Throwable error = failure(pool.submit(() -> {

@@ -13,13 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.loky.support.Gate;
 import dev.loky.support.Pids;
 import dev.loky.support.Tasks;
+import dev.loky.support.Pools;
 
 /** DESIGN.md: "resize down while busy → nothing: busy workers finish their task first"; submit never blocks. */
 class ResizeTest {
@@ -27,18 +28,13 @@ class ResizeTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final Pools pools = new Pools();
     private ProcessExecutor pool;
-
-    @AfterEach
-    void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
-    }
 
     @Test
     void shrinkingWhileBusyLetsBusyWorkersFinishAndNeverBlocksSubmit() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("shrink").maxWorkers(2).build());
+        pool = pools.create(PoolConfig.builder().name("shrink").maxWorkers(2).build());
         Gate gate = Gate.in(dir, "shrink");
         String startedA = gate.started("a");
         String startedB = gate.started("b");
@@ -67,7 +63,7 @@ class ResizeTest {
 
     @Test
     void growingAddsWorkersThatRunConcurrently() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("grow").maxWorkers(1).build());
+        pool = pools.create(PoolConfig.builder().name("grow").maxWorkers(1).build());
         assertRunsNewTask(pool);
 
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> pool.resize(3), "resize blocked");
@@ -78,7 +74,7 @@ class ResizeTest {
 
     @Test
     void shrinkingWithQueuedWorkLosesNothing() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("shrink-queue").maxWorkers(2).build());
+        pool = pools.create(PoolConfig.builder().name("shrink-queue").maxWorkers(2).build());
         runOnWorkers(pool, 2);
         List<CompletableFuture<Integer>> futures = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -99,7 +95,7 @@ class ResizeTest {
 
     @Test
     void aResizeAboveTheLimitFailsNamingItAndChangesNothing() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("limit").maxWorkers(1).maxWorkersLimit(3).build());
+        pool = pools.create(PoolConfig.builder().name("limit").maxWorkers(1).maxWorkersLimit(3).build());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> pool.resize(500))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("above the pool's limit of 3");
         assertThat(pool.snapshot().maxWorkers()).isEqualTo(1);
@@ -111,7 +107,7 @@ class ResizeTest {
 
     @Test
     void growingStartsAtMostConcurrentStartsWorkersAtOnce() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("throttle").maxWorkers(1).concurrentStarts(1).build());
+        pool = pools.create(PoolConfig.builder().name("throttle").maxWorkers(1).concurrentStarts(1).build());
         pool.resize(4);
         Gate gate = Gate.in(dir, "throttle");
         String release = gate.release();

@@ -12,13 +12,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.loky.support.Gate;
 import dev.loky.support.Pids;
 import dev.loky.support.Tasks;
+import dev.loky.support.Pools;
 
 /** shutdown drains; shutdownNow cancels and kills; submit afterwards is rejected. */
 class ShutdownTest {
@@ -26,18 +27,13 @@ class ShutdownTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final Pools pools = new Pools();
     private ProcessExecutor pool;
-
-    @AfterEach
-    void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
-    }
 
     @Test
     void shutdownDrainsQueuedAndRunningTasksThenTerminates() throws InterruptedException {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("drain").maxWorkers(1).build());
+        pool = pools.create(PoolConfig.builder().name("drain").maxWorkers(1).build());
         Gate gate = Gate.in(dir, "drain");
         String started = gate.started("running");
         String release = gate.release();
@@ -67,7 +63,7 @@ class ShutdownTest {
 
     @Test
     void shutdownNowCancelsPendingTasksAndKillsWorkers() throws InterruptedException {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("now").maxWorkers(2).build());
+        pool = pools.create(PoolConfig.builder().name("now").maxWorkers(2).build());
         Gate gate = Gate.in(dir, "now");
         String startedA = gate.started("a");
         String startedB = gate.started("b");
@@ -94,7 +90,7 @@ class ShutdownTest {
 
     @Test
     void closeWaitsForTermination() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("close").maxWorkers(1).build());
+        pool = pools.create(PoolConfig.builder().name("close").maxWorkers(1).build());
         long pid = value(pool.submit(Tasks::pid));
 
         assertTimeoutPreemptively(Duration.ofSeconds(30), pool::close, "close hung");
@@ -105,7 +101,7 @@ class ShutdownTest {
 
     @Test
     void shutdownOfAnUnusedPoolTerminates() throws InterruptedException {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("unused").maxWorkers(2).build());
+        pool = pools.create(PoolConfig.builder().name("unused").maxWorkers(2).build());
         pool.shutdown();
         assertThat(pool.awaitTermination(Duration.ofSeconds(10))).isTrue();
         assertThat(pool.isTerminated()).isTrue();

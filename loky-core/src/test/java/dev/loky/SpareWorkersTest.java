@@ -9,12 +9,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.loky.support.Gate;
 import dev.loky.support.Tasks;
+import dev.loky.support.Pools;
 
 /**
  * Spare workers: with {@code spares(1)} a ready worker waits beside the busy one, so when the busy
@@ -22,14 +23,9 @@ import dev.loky.support.Tasks;
  */
 class SpareWorkersTest {
 
+    @RegisterExtension
+    final Pools pools = new Pools();
     private ProcessExecutor pool;
-
-    @AfterEach
-    void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
-    }
 
     @Test
     void afterTheBusyWorkerIsKilledTheNextCallIsServedByTheSpare(@TempDir Path dir) {
@@ -44,7 +40,7 @@ class SpareWorkersTest {
     }
 
     private long killBusyThenTimeNextCall(Path dir, int spares) {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("spares-" + spares).maxWorkers(2).spares(spares).build());
+        pool = pools.create(PoolConfig.builder().name("spares-" + spares).maxWorkers(2).spares(spares).build());
         value(pool.submit(Tasks::pid));
         if (spares > 0) {
             await().atMost(Duration.ofSeconds(60)).until(() -> pool.snapshot().workers().stream()

@@ -13,13 +13,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.loky.support.Gate;
 import dev.loky.support.Pids;
 import dev.loky.support.Tasks;
+import dev.loky.support.Pools;
 
 /** DESIGN.md: "task exceeds its timeout → TaskTimeoutException; worker killed and replaced". */
 class TaskTimeoutTest {
@@ -27,19 +28,14 @@ class TaskTimeoutTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final Pools pools = new Pools();
     private ProcessExecutor pool;
-
-    @AfterEach
-    void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
-    }
 
     @Test
     void poolTaskTimeoutKillsAndReplacesTheWorker() {
         Duration timeout = Duration.ofSeconds(1);
-        pool = ProcessExecutors.create(PoolConfig.builder().name("timeout").maxWorkers(2).taskTimeout(timeout).build());
+        pool = pools.create(PoolConfig.builder().name("timeout").maxWorkers(2).taskTimeout(timeout).build());
         Gate gate = Gate.in(dir, "pool-timeout");
         String started = gate.started("slow");
         String release = gate.release();
@@ -57,7 +53,7 @@ class TaskTimeoutTest {
 
     @Test
     void perTaskTimeoutOverridesThePoolsInBothDirections() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("timeout-override").maxWorkers(2)
+        pool = pools.create(PoolConfig.builder().name("timeout-override").maxWorkers(2)
                 .taskTimeout(Duration.ofSeconds(1)).build());
         Gate gate = Gate.in(dir, "override");
         String shortStarted = gate.started("short");
@@ -83,7 +79,7 @@ class TaskTimeoutTest {
 
     @Test
     void submitWithTimeoutOnAPoolWithoutOne() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("timeout-per-task").maxWorkers(1).build());
+        pool = pools.create(PoolConfig.builder().name("timeout-per-task").maxWorkers(1).build());
         Gate gate = Gate.in(dir, "per-task");
         String started = gate.started("slow");
         String release = gate.release();
@@ -99,7 +95,7 @@ class TaskTimeoutTest {
     @Test
     void timeoutClockStartsWhenTheWorkerReceivesTheTaskNotAtSubmit() {
         // the initializer makes each worker take 2 s to become ready; the task itself is instant
-        pool = ProcessExecutors.create(PoolConfig.builder().name("timeout-cold").maxWorkers(1)
+        pool = pools.create(PoolConfig.builder().name("timeout-cold").maxWorkers(1)
                 .initializer(() -> Tasks.slowInitialization(2000))
                 .taskTimeout(Duration.ofSeconds(1))
                 .build());
@@ -109,7 +105,7 @@ class TaskTimeoutTest {
 
     @Test
     void mapChunkTimeoutFailsTheMap() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("timeout-map").maxWorkers(2).build());
+        pool = pools.create(PoolConfig.builder().name("timeout-map").maxWorkers(2).build());
         Gate gate = Gate.in(dir, "map");
         String started = gate.started("stuck");
         String release = gate.release();

@@ -13,29 +13,25 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.loky.support.Gate;
 import dev.loky.support.Pids;
 import dev.loky.support.Tasks;
+import dev.loky.support.Pools;
 
 /** workerMaxTasks, environment, initializer, the worker marker property, snapshots. */
 class WorkerLifecycleTest {
 
+    @RegisterExtension
+    final Pools pools = new Pools();
     private ProcessExecutor pool;
-
-    @AfterEach
-    void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
-    }
 
     @Test
     void workerMaxTasksRecyclesAWorkerAfterThreeTasksWithoutFailingAny() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("max-tasks").maxWorkers(1).workerMaxTasks(3).build());
+        pool = pools.create(PoolConfig.builder().name("max-tasks").maxWorkers(1).workerMaxTasks(3).build());
 
         List<Long> pids = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
@@ -57,7 +53,7 @@ class WorkerLifecycleTest {
 
     @Test
     void workerMaxTasksUnderConcurrentLoadLosesNothing() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("max-tasks-load").maxWorkers(2).workerMaxTasks(3).build());
+        pool = pools.create(PoolConfig.builder().name("max-tasks-load").maxWorkers(2).workerMaxTasks(3).build());
 
         List<CompletableFuture<Long>> futures = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -73,7 +69,7 @@ class WorkerLifecycleTest {
 
     @Test
     void environmentAndInitializerReachEveryWorkerOnce() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("env-init").maxWorkers(1)
+        pool = pools.create(PoolConfig.builder().name("env-init").maxWorkers(1)
                 .environment(Map.of("LOKY_TEST_GREETING", "hello from the parent"))
                 .initializer(Tasks::countInitialization)
                 .build());
@@ -91,7 +87,7 @@ class WorkerLifecycleTest {
     @Test
     void eachNewWorkerGetsTheInitializerAsItIsWhenThatWorkerStarts() {
         Greeting greeting = new Greeting("first");
-        pool = ProcessExecutors.create(PoolConfig.builder().name("init-per-worker").maxWorkers(1).initializer(greeting).build());
+        pool = pools.create(PoolConfig.builder().name("init-per-worker").maxWorkers(1).initializer(greeting).build());
         long first = value(pool.submit(Tasks::pid));
         assertThat(value(pool.submit(() -> System.getProperty("loky.test.greeting")))).isEqualTo("first");
 
@@ -120,7 +116,7 @@ class WorkerLifecycleTest {
 
     @Test
     void prestartStartsEveryWorkerBeforeAnyTask() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("prestart").maxWorkers(2).prestart(true).build());
+        pool = pools.create(PoolConfig.builder().name("prestart").maxWorkers(2).prestart(true).build());
 
         await("prestarted workers").atMost(Duration.ofSeconds(30)).until(() -> pool.snapshot().liveWorkers() == 2);
         assertThat(pool.snapshot().counters().submitted()).isZero();
@@ -129,7 +125,7 @@ class WorkerLifecycleTest {
 
     @Test
     void workersMarkThemselvesWithTheLokyWorkerProperty() {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("marker").maxWorkers(1).build());
+        pool = pools.create(PoolConfig.builder().name("marker").maxWorkers(1).build());
 
         assertThat(value(pool.submit(() -> System.getProperty(Tasks.WORKER_PROPERTY)))).isEqualTo("true");
         assertThat(value(pool.submit(Tasks::pid))).isNotEqualTo(ProcessHandle.current().pid());
@@ -137,7 +133,7 @@ class WorkerLifecycleTest {
 
     @Test
     void snapshotShowsBusyAndIdleWorkersWithTheirPids(@TempDir Path dir) {
-        pool = ProcessExecutors.create(PoolConfig.builder().name("snapshot").maxWorkers(2).build());
+        pool = pools.create(PoolConfig.builder().name("snapshot").maxWorkers(2).build());
         Gate gate = Gate.in(dir, "snapshot");
         String started = gate.started("busy");
         String release = gate.release();
