@@ -115,6 +115,13 @@ final class TerminalProgressBar implements ProgressListener, AutoCloseable {
         private final PrintStream guardedErr;
         /** The bar is drawn on the current line (it ends without a newline); TERMINAL. */
         private boolean barOnLine;
+        /**
+         * The bar's consumer was closed; TERMINAL. A periodic refresh of the library's that is
+         * running when the bar closes sees it end and closes the consumer itself; the library's
+         * final refresh then draws and closes once more, and the finished bar would appear twice
+         * (seen in CI). Draws after the first close are dropped.
+         */
+        private boolean barClosed;
 
         GuardedTerminal(PrintStream out, PrintStream err) {
             this.out = out;
@@ -134,16 +141,21 @@ final class TerminalProgressBar implements ProgressListener, AutoCloseable {
                 @Override
                 public void accept(String rendered) {
                     synchronized (TERMINAL) {
-                        console.accept(rendered);
-                        barOnLine = true;
+                        if (!barClosed) {
+                            console.accept(rendered);
+                            barOnLine = true;
+                        }
                     }
                 }
 
                 @Override
                 public void close() {
                     synchronized (TERMINAL) {
-                        console.close();
-                        barOnLine = false;
+                        if (!barClosed) {
+                            barClosed = true;
+                            console.close();
+                            barOnLine = false;
+                        }
                     }
                 }
             };

@@ -301,6 +301,9 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
     private void consume(Piece piece) {
         try {
             MapChunk.Result result = piece.future.get();
+            // counted here too, not only by the completion callback, which may run after get()
+            // returned: the map's last event (when it ends) would miss the last chunk
+            count(piece, result, null);
             boolean head = inFlight.peekFirst() == piece;
             inFlight.remove(piece);
             if (result.ran < piece.items.length) {
@@ -322,6 +325,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
             close();
             throw new LokyException("interrupted while waiting for map results", e);
         } catch (ExecutionException e) {
+            count(piece, null, e.getCause());
             if (piece.items.length > 1) {
                 split(piece);
             } else {
