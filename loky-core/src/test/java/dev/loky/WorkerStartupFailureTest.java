@@ -133,6 +133,44 @@ class WorkerStartupFailureTest {
         assertThat(value(pool.submit(() -> 7))).isEqualTo(7);
     }
 
+    /**
+     * Identical failed starts are one problem in the log: before, each logged its whole message and
+     * output at ERROR (12 pages of the same Hibernate output in a real application).
+     */
+    @Test
+    void identicalFailedStartsAreLoggedInFullOnceThenOneLineEach(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path broken = java.nio.file.Files.createFile(dir.resolve("broken"));
+        String marker = broken.toString();
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.loky.pool.ProcessPool");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events = new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.INFO);
+        logger.addAppender(events);
+        try {
+            pool = ProcessExecutors.create(PoolConfig.builder().name("same-failure").maxWorkers(1).prestart(true)
+                    .initializer(() -> failWhileExists(marker)).build());
+            await("three failed starts").atMost(Duration.ofSeconds(90))
+                    .until(() -> pool.snapshot().counters().consecutiveStartupFailures() >= 3);
+            java.nio.file.Files.delete(broken);
+            await("a live worker again").atMost(Duration.ofSeconds(60)).until(() -> pool.snapshot().liveWorkers() == 1);
+        } finally {
+            logger.detachAppender(events);
+            logger.setLevel(level);
+        }
+        List<ch.qos.logback.classic.spi.ILoggingEvent> seen = List.copyOf(events.list);
+        List<String> errors = seen.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR)
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        List<String> repeats = seen.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).filter(m -> m.contains("for the same reason")).toList();
+        assertThat(errors).as("one failure in full").hasSize(1);
+        assertThat(errors.get(0)).contains("could not start").contains("cannot start while");
+        assertThat(repeats).as("the repeats, one line each").hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(line -> assertThat(line).doesNotContain("\n").contains("failed starts in a row").contains("cannot start while"));
+        assertThat(seen).map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .anySatisfy(line -> assertThat(line).containsPattern("started after \\d+ failed starts"));
+    }
+
     static void failWhileExists(String marker) {
         if (java.nio.file.Files.exists(java.nio.file.Path.of(marker))) {
             throw new IllegalStateException("cannot start while " + marker + " exists");

@@ -44,6 +44,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
     private final Outcomes outcomes;
     private final PoolCounters counters;
     private final ClassServer classServer;
+    private final StartupFailureLog startupFailures = new StartupFailureLog();
     /** The actions of the event being handled; pool lock. */
     private List<Runnable> after;
 
@@ -272,6 +273,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
         if (pool.lockedGet(() -> pool.scheduler().onReady(w))) {
             long pid = w.channel.pid();
             log.info("{} ready in {} ms", w.channel.name(), startup.toMillis());
+            startupFailures.started(w.channel.name());
             counters.listeners().fire(l -> l.workerStarted(pid, startup));
         }
     }
@@ -337,7 +339,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
                     : outcomes.terminated(channel, exitCode, departure.lost(), output, why));
         }
         if (departure.startupError() != null) {
-            log.error(departure.startupError().getMessage());
+            startupFailures.failed(departure.startupError(), channel.name());
             counters.listeners().fire(l -> l.workerStartupFailed(departure.startupError()));
             for (PoolTask<?> t : departure.failedWithStartup()) {
                 outcomes.fail(t, departure.startupError());

@@ -1,5 +1,7 @@
 package dev.loky.pool;
 
+import dev.loky.protocol.WorkerInit;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,7 +125,8 @@ final class StartupCache {
 
     /** The JVM arguments of a worker that records the cache into {@code recording}'s file as it exits. */
     List<String> recordingFlags(Recording recording) {
-        return List.of((aot ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + recording.temporary());
+        return List.of((aot ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + recording.temporary(),
+                "-D" + WorkerInit.RECORDING_PROPERTY + "=true");
     }
 
     /**

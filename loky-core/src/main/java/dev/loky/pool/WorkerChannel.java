@@ -105,6 +105,7 @@ final class WorkerChannel {
     volatile long initNanos = -1;
     /** Reads the READY frame: the worker's pid, then its initializer's time in nanoseconds. */
     void readyReported(byte[] payload) {
+        outputLog.ready();
         if (payload.length >= 16) {
             initNanos = java.nio.ByteBuffer.wrap(payload, 8, 8).getLong();
         }
@@ -113,6 +114,8 @@ final class WorkerChannel {
     /** Application threads, captured when the worker missed its startup timeout; {@code null} otherwise. */
     volatile String threadDump;
     private final Deque<String> stderrTail = new ArrayDeque<>();
+    /** How its stderr lines are logged here; stderr thread. */
+    private final WorkerOutputLog outputLog;
     private final Deque<String> strayTail = new ArrayDeque<>();
     /** Stray lines seen; reader thread only. */
     private long strayLines;
@@ -125,6 +128,7 @@ final class WorkerChannel {
         this.poolName = poolName;
         this.leak = leak;
         this.streamedReadLimitNanos = streamedReadLimitNanos;
+        this.outputLog = new WorkerOutputLog(poolName, slot.id);
     }
 
     long pid() {
@@ -338,11 +342,11 @@ final class WorkerChannel {
     private void stderrLine(byte[] bytes, int length) {
         int end = length > 0 && bytes[length - 1] == '\r' ? length - 1 : length;
         String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
-        addStderr(text);
         if (NO_LOG_BINDING) {
+            addStderr(text);
             System.err.println("[" + poolName + "-" + slot.id + " pid " + pid + "] " + text);
         } else {
-            workerLog.info("[{}-{} pid {}] {}", poolName, slot.id, pid, text);
+            addStderr(outputLog.log(text, pid));
         }
     }
 

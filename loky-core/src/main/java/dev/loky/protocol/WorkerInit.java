@@ -23,6 +23,13 @@ import java.io.UncheckedIOException;
 public record WorkerInit(int workerId, long parentPid, String poolName, String serializerClass, byte[] initializer,
         long memoryCheckIntervalMillis, long leakThresholdBytes, long heartbeatIntervalMillis) {
 
+    /**
+     * Set ({@code -Dloky.worker.recording=true}) on a worker that records a start-up cache as it
+     * exits: it runs its initializer's {@link dev.loky.AfterReadyWarmUp warm-up} before it reports
+     * ready, since the pool retires a recorder at ready and the warm-up's classes belong in the cache.
+     */
+    public static final String RECORDING_PROPERTY = "loky.worker.recording";
+
     public byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 + initializer.length);
         try (DataOutputStream out = new DataOutputStream(bytes)) {

@@ -53,6 +53,8 @@ final class HeapWatch {
     private final long intervalNanos;
     /** After a false alarm, no heap-triggered collection before this instant. */
     private long quietUntilNanos = Long.MIN_VALUE;
+    /** The initializer's warm-up after ready runs: no task takes the reference before it is done. */
+    private boolean warmingUp;
 
     HeapWatch(long thresholdBytes, long intervalMillis) {
         this.policy = new LeakPolicy(thresholdBytes, intervalMillis);
@@ -64,6 +66,7 @@ final class HeapWatch {
      * {@code send} gets it while this monitor is held, so it leaves before any reply measured against it.
      */
     synchronized void referenceAtReady(java.util.function.Consumer<Figures> send) {
+        warmingUp = false;
         if (!policy.enabled() || policy.hasReference()) {
             return;
         }
@@ -71,6 +74,11 @@ final class HeapWatch {
         policy.reference(reference.liveHeap(), LeakPolicy.outside(reference.resident(), reference.committedHeap()));
         policy.due(System.nanoTime()); // the native look's interval starts with the reference
         send.accept(reference);
+    }
+
+    /** The initializer's warm-up after ready begins ({@link dev.loky.AfterReadyWarmUp}); {@link #referenceAtReady} ends it. */
+    synchronized void warmingUp() {
+        warmingUp = true;
     }
 
     /**
@@ -106,6 +114,9 @@ final class HeapWatch {
         }
         long now = System.nanoTime();
         if (!policy.hasReference()) {
+            if (warmingUp) {
+                return Figures.NONE; // the reference waits for the warm-up: what it keeps is no leak
+            }
             Figures reference = collectAndMeasure(heldBytes);
             policy.reference(reference.liveHeap(), LeakPolicy.outside(reference.resident(), reference.committedHeap()));
             policy.due(now);

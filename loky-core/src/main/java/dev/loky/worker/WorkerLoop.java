@@ -1,5 +1,6 @@
 package dev.loky.worker;
 
+import dev.loky.AfterReadyWarmUp;
 import dev.loky.RemoteRunnable;
 import dev.loky.TaskSerializationException;
 import dev.loky.protocol.BetweenItems;
@@ -113,12 +114,17 @@ final class WorkerLoop {
         Heartbeat.start(writer, init.heartbeatIntervalMillis());
         heapWatch = new HeapWatch(init.leakThresholdBytes(), init.memoryCheckIntervalMillis());
         BetweenItems.install(betweenItems);
+        RemoteRunnable initializer = null;
         try {
             serializer = createSerializer(init.serializerClass());
             if (init.initializer().length > 0) {
                 long initStart = System.nanoTime();
-                RemoteRunnable initializer = (RemoteRunnable) serializer.deserialize(init.initializer(), loader);
+                initializer = (RemoteRunnable) serializer.deserialize(init.initializer(), loader);
                 initializer.run();
+                if (initializer instanceof AfterReadyWarmUp warmUp && Boolean.getBoolean(WorkerInit.RECORDING_PROPERTY)) {
+                    warmUp.warmUp(); // a recorder retires at ready: what the warm-up loads belongs in its cache
+                    initializer = null;
+                }
                 initNanos = System.nanoTime() - initStart;
             }
         } catch (Throwable t) {
@@ -129,6 +135,9 @@ final class WorkerLoop {
             System.exit(EXIT_STARTUP_FAILED);
             return;
         }
+        if (initializer instanceof AfterReadyWarmUp) {
+            heapWatch.warmingUp(); // before READY: a task may finish before the warm-up begins
+        }
         // READY: the pid, then the initializer's time (the parent's worker insights)
         send(FrameType.READY, 0, ByteBuffer.allocate(16).putLong(ProcessHandle.current().pid()).putLong(initNanos).array());
         Thread second = new Thread(this::serve, "loky-task-2");
@@ -137,11 +146,32 @@ final class WorkerLoop {
         second.setDaemon(true);
         second.start(); // takes the reader role at once: the channel is read during the warm-up
         WarmUp.run(serializer, loader); // after READY: a first task waits for it no longer than it would have paid itself
-        // the leak reference once ready (not after the first task, which may already keep hundreds of MB)
-        heapWatch.referenceAtReady(reference -> send(FrameType.MEMORY_REFERENCE, 0,
-                new MemoryReference(reference.liveHeap(), reference.committedHeap(), reference.resident()).encode()));
+        if (initializer instanceof AfterReadyWarmUp warmUp) {
+            // on a thread of its own, after READY: never counted against the start-up timeout, and
+            // tasks run beside it (a task that needs what it creates waits for it, in the initializer's code)
+            Thread warming = new Thread(() -> {
+                try {
+                    warmUp.warmUp();
+                } catch (Throwable t) {
+                    log.println("loky worker: the initializer's warm-up after ready failed (the worker stays ready): " + t);
+                } finally {
+                    takeLeakReference();
+                }
+            }, "loky-warm-up");
+            warming.setContextClassLoader(Thread.currentThread().getContextClassLoader()); // the initializer's
+            warming.setDaemon(true);
+            warming.start();
+        } else {
+            takeLeakReference();
+        }
         Thread.currentThread().setContextClassLoader(loader); // for tasks (the initializer ran with the worker's own)
         serve();
+    }
+
+    /** The leak reference once ready and warm (not after the first task, which may already keep hundreds of MB). */
+    private void takeLeakReference() {
+        heapWatch.referenceAtReady(reference -> send(FrameType.MEMORY_REFERENCE, 0,
+                new MemoryReference(reference.liveHeap(), reference.committedHeap(), reference.resident()).encode()));
     }
 
     /** What a map chunk tells this worker after each item. */

@@ -37,7 +37,7 @@ class PublicSurfaceTest {
             "dev.loky.MapOptions", "dev.loky.MapResult", "dev.loky.Indexed", "dev.loky.ProgressListener", "dev.loky.ProgressListener$Progress",
             "dev.loky.PoolEventListener", "dev.loky.RestartReason", "dev.loky.StartMethod", "dev.loky.TaskOutcome",
             "dev.loky.RemoteCallable", "dev.loky.RemoteFunction", "dev.loky.RemoteRunnable", "dev.loky.ThrowingRemoteFunction",
-            "dev.loky.StartupCacheVariant",
+            "dev.loky.StartupCacheVariant", "dev.loky.AfterReadyWarmUp", // initializer hooks the Spring worker context uses
             "dev.loky.LokyException", "dev.loky.RemoteTaskException", "dev.loky.RemoteWorkerMarker",
             "dev.loky.TaskSerializationException", "dev.loky.TaskSerializationException$Side",
             "dev.loky.TaskTimeoutException", "dev.loky.TerminatedWorkerException", "dev.loky.WorkerStartupException",

@@ -14,6 +14,8 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.ComposablePointcut;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -32,13 +34,14 @@ import java.util.function.Supplier;
  * {@code AsyncAnnotationBeanPostProcessor}: a bean that is already an AOP proxy gets the advisor
  * first in its chain; any other bean is wrapped in a new (class-based) proxy. Every
  * {@code @ProcessAsync} method of the bean's class is checked here, so an unsupported signature
- * fails the application's startup. The JSON round-trip part of that check runs on a background
+ * fails the application's startup, and so does a request- or session-scoped bean in its
+ * dependency closure ({@link ScopedDependencies}). The JSON round-trip part of that check runs on a background
  * thread while the context creates its singletons, and {@link #afterSingletonsInstantiated()} waits
  * for it (on the thread that refreshes the context), so a type whose JSON does not read back still
  * fails the start-up, before the context starts; beans created later are checked on their own thread.
  */
 public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSupport implements BeanPostProcessor, SmartInitializingSingleton,
-        DisposableBean {
+        BeanFactoryAware, DisposableBean {
 
     private static final long serialVersionUID = 1L;
 
@@ -49,6 +52,8 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
     private final transient Supplier<ProcessAsyncInvoker> invokerSupplier;
     private transient volatile ProcessAsyncInvoker invoker;
     private transient volatile boolean singletonsInstantiated;
+    /** Where a {@code @ProcessAsync} bean's dependencies are looked up ({@link ScopedDependencies}); {@code null} = not checked. */
+    private transient ConfigurableListableBeanFactory beanFactory;
 
     /**
      * The suppliers are asked on first use (when the first bean is proxied), since this
@@ -62,12 +67,20 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
     public ProcessAsyncAnnotationBeanPostProcessor(ConfigurableListableBeanFactory beanFactory, Supplier<ProcessExecutor> executor,
             Supplier<JsonMapper> mapper, Supplier<ProcessAsyncExceptionHandler> exceptionHandler) {
         this(() -> new ProcessAsyncInvoker(executor, mapper, exceptionHandler, new EmbeddedValueResolver(beanFactory), beanFactory));
+        this.beanFactory = beanFactory;
     }
 
     /** @param invoker made on first use, since this post-processor is created before most beans */
     ProcessAsyncAnnotationBeanPostProcessor(Supplier<ProcessAsyncInvoker> invoker) {
         this.invokerSupplier = invoker;
         setProxyTargetClass(true);
+    }
+
+    @Override
+    public void setBeanFactory(BeanFactory beanFactory) {
+        if (this.beanFactory == null && beanFactory instanceof ConfigurableListableBeanFactory listable) {
+            this.beanFactory = listable;
+        }
     }
 
     @Override
@@ -86,6 +99,9 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
         boolean cglib = !existingJdkProxy;
         ProcessAsyncInvoker invoker = invoker();
         ReflectionUtils.doWithMethods(targetClass, method -> invoker.method(method, targetClass, cglib), ReflectionUtils.USER_DECLARED_METHODS);
+        if (beanFactory != null) {
+            ScopedDependencies.check(beanFactory, beanName);
+        }
 
         Advisor advisor = new DefaultPointcutAdvisor(POINTCUT, new ProcessAsyncInterceptor(beanName, invoker, cglib));
         if (bean instanceof Advised advised && !advised.isFrozen()) {

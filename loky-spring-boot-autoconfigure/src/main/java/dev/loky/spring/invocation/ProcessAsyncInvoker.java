@@ -129,7 +129,7 @@ class ProcessAsyncInvoker implements AutoCloseable {
         PoolConfig config = pool.config();
         String key = config.startMethod() == StartMethod.THREADS ? inProcessKey : null;
         if (beanName != null && config.initializer() instanceof CalledBeans called) {
-            called.called(beanName);
+            called.called(beanName, method.targetClass());
         }
         java.util.Map<String, String> context = CallContext.capture();
         // started before the call is built: the tracer writes the trace headers into the context

@@ -1,31 +1,42 @@
 package dev.loky.spring.worker;
 
+import dev.loky.spring.invocation.CalledBeans;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.util.ClassUtils;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * The names of the {@code @ProcessAsync} beans an application called in its earlier runs, kept in
- * the private cache directory (owned by this user, 0700; see {@code loky.worker.cache-dir}) in a file
- * named by a hash of the worker sources and the classpath. With it, workers that start before this
- * run's first call (prestarted ones, spares) create those beans before they report ready too, and
- * start from the start-up cache recorded for them. A name that is no bean of this run's context is
- * skipped by the worker; the file holds bean names only, one per line. Thread-safe: writers replace
- * the file atomically.
+ * The {@code @ProcessAsync} beans an application called in its earlier runs, kept in the private
+ * cache directory (owned by this user, 0700; see {@code loky.worker.cache-dir}) in a file named by
+ * a hash of the worker sources and the classpath. With it, workers that start before this run's
+ * first call (prestarted ones, spares) create those beans once they are ready, and start from the
+ * start-up cache recorded for them.
+ *
+ * <p>A remembered bean is keyed to what it depends on: its name, its class, and a fingerprint of
+ * that class's bytes. An entry is dropped when the class is gone, has no {@code @ProcessAsync}
+ * method any more, or changed (a refactor that moved {@code @ProcessAsync} to another bean used to
+ * leave the old, expensive bean in the memory, and every prestarted worker built it and Hibernate
+ * before it reported ready); a worker skips an entry whose name is no bean of that class in its
+ * context. One entry per line: {@code name class fingerprint}. Thread-safe: writers replace the
+ * file atomically.
  */
 public final class CalledBeansMemory {
 
@@ -33,6 +44,25 @@ public final class CalledBeansMemory {
 
     /** More names than any application has {@code @ProcessAsync} beans: a longer file is not ours. */
     private static final int MAX_NAMES = 1000;
+
+    /** A bean called through its {@code @ProcessAsync} proxy, with the class it had. */
+    public record CalledBean(String name, String className, String fingerprint) implements Serializable {
+
+        /** {@code beanClass}'s entry, or {@code null} when its bytes cannot be read (nothing to key it to). */
+        static CalledBean of(String name, Class<?> beanClass) {
+            String fingerprint = CalledBeansMemory.fingerprint(beanClass);
+            return fingerprint == null ? null : new CalledBean(name, beanClass.getName(), fingerprint);
+        }
+
+        /**
+         * {@code true} when {@code beanClass} is still the class this bean was called with, unchanged
+         * (by name only for a class whose bytes could not be read, which is never remembered on disk).
+         */
+        boolean matches(Class<?> beanClass) {
+            return beanClass != null && beanClass.getName().equals(className)
+                    && (fingerprint.isEmpty() || fingerprint.equals(CalledBeansMemory.fingerprint(beanClass)));
+        }
+    }
 
     private final Path file;
 
@@ -48,31 +78,50 @@ public final class CalledBeansMemory {
         return new CalledBeansMemory(privateDir.resolve("loky-called-beans-" + hash(String.join(",", sources) + "\n" + classpath) + ".txt"));
     }
 
-    /** The names remembered, or none if there is no (readable, plausible) file. */
-    Set<String> load() {
+    /**
+     * The beans remembered whose class {@code loader} still loads, unchanged and with
+     * {@code @ProcessAsync} methods; none if there is no (readable, plausible) file.
+     */
+    List<CalledBean> load(ClassLoader loader) {
         if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return Set.of();
+            return List.of();
         }
+        List<String> lines;
         try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            Set<String> names = new LinkedHashSet<>();
-            for (String line : lines) {
-                if (isBeanName(line)) {
-                    names.add(line);
-                }
-            }
-            return names.size() > MAX_NAMES ? Set.of() : names;
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException ex) {
             logger.debug("loky: cannot read " + file + ": " + ex);
-            return Set.of();
+            return List.of();
         }
+        if (lines.size() > MAX_NAMES) {
+            return List.of();
+        }
+        List<CalledBean> beans = new ArrayList<>();
+        for (String line : lines) {
+            String[] fields = line.split(" ");
+            if (fields.length != 3 || !isBeanName(fields[0])) {
+                continue; // an older file's bare name included: nothing to check it against
+            }
+            CalledBean bean = new CalledBean(fields[0], fields[1], fields[2]);
+            if (bean.matches(processAsyncClass(fields[1], loader))) {
+                beans.add(bean);
+            } else {
+                logger.debug("loky: forgetting the called bean '" + fields[0] + "': its class " + fields[1]
+                        + " is gone, changed, or has no @ProcessAsync method any more");
+            }
+        }
+        return beans;
     }
 
-    /** Replaces the remembered names with {@code names}. */
-    void save(Collection<String> names) {
+    /** Replaces the remembered beans with {@code beans}. */
+    void save(Collection<CalledBean> beans) {
         Path temporary = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            Files.write(temporary, new TreeSet<>(names), StandardCharsets.UTF_8);
+            Set<String> lines = new TreeSet<>();
+            for (CalledBean bean : beans) {
+                lines.add(bean.name() + " " + bean.className() + " " + bean.fingerprint());
+            }
+            Files.write(temporary, lines, StandardCharsets.UTF_8);
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException ex) {
             logger.debug("loky: cannot write " + file + ": " + ex);
@@ -88,13 +137,37 @@ public final class CalledBeansMemory {
         return file;
     }
 
-    private static boolean isBeanName(String line) {
-        return !line.isEmpty() && line.length() <= 256 && line.chars().noneMatch(Character::isISOControl);
+    /** The class named, if {@code loader} loads it and it has a {@code @ProcessAsync} method; else {@code null}. */
+    static Class<?> processAsyncClass(String className, ClassLoader loader) {
+        try {
+            Class<?> type = ClassUtils.forName(className, loader);
+            return CalledBeans.hasProcessAsyncMethods(type) ? type : null;
+        } catch (ClassNotFoundException | LinkageError ex) {
+            return null;
+        }
+    }
+
+    /** A hash of the class file's bytes, or {@code null} when they cannot be read. */
+    static String fingerprint(Class<?> type) {
+        ClassLoader loader = type.getClassLoader() == null ? ClassLoader.getSystemClassLoader() : type.getClassLoader();
+        try (InputStream in = loader.getResourceAsStream(type.getName().replace('.', '/') + ".class")) {
+            return in == null ? null : hash(in.readAllBytes());
+        } catch (IOException ex) {
+            return null;
+        }
+    }
+
+    private static boolean isBeanName(String name) {
+        return !name.isEmpty() && name.length() <= 256 && name.chars().noneMatch(Character::isISOControl);
     }
 
     private static String hash(String text) {
+        return hash(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String hash(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)), 0, 10);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 10);
         } catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);
         }

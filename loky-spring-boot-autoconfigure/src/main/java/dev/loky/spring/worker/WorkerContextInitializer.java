@@ -1,5 +1,6 @@
 package dev.loky.spring.worker;
 
+import dev.loky.AfterReadyWarmUp;
 import dev.loky.RemoteRunnable;
 import dev.loky.StartupCacheVariant;
 import dev.loky.spring.invocation.CalledBeans;
@@ -54,16 +55,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * serializes this initializer again for each worker it starts, with the names of the beans whose
  * {@code @ProcessAsync} methods the application has called so far ({@link CalledBeans}): a worker
  * started after those calls (a replacement, a spare, a recycled worker's successor) creates those
- * beans before it reports ready, so the call it takes over does not wait for them (in an
- * application with JPA, for Hibernate's boot). Each set of called beans is a start-up cache variant
+ * beans right after it reported ready ({@link #warmUp()}), so the call it takes over does not wait
+ * for them (in an application with JPA, for Hibernate's boot) once it is warm, and their creation
+ * never pushes a start over {@code loky.worker.startup-timeout}. Each set of called beans is a start-up cache variant
  * of its own ({@link StartupCacheVariant}), recorded by a worker that creates those beans, so the
  * classes they load (Hibernate's) are in the cache such a worker starts from. In the caller's JVM,
  * thread-safe.
  */
-public final class WorkerContextInitializer implements RemoteRunnable, CalledBeans, StartupCacheVariant {
+public final class WorkerContextInitializer implements RemoteRunnable, AfterReadyWarmUp, CalledBeans, StartupCacheVariant {
 
     @Serial
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     private static final Log logger = LogFactory.getLog(WorkerContextInitializer.class);
 
@@ -71,8 +73,10 @@ public final class WorkerContextInitializer implements RemoteRunnable, CalledBea
     private final List<String> profiles;
     private final String[] arguments;
     private final EnvironmentSnapshot environment;
-    /** Beans called so far (caller side); in a worker, the beans to create before it reports ready. Written by {@link #writeObject}. */
-    private transient Set<String> calledBeans = ConcurrentHashMap.newKeySet();
+    /** Beans called so far, by name (caller side); in a worker, the beans to create once it is ready. Written by {@link #writeObject}. */
+    private transient Map<String, CalledBeansMemory.CalledBean> calledBeans = new ConcurrentHashMap<>();
+    /** In a worker: its context, once booted; warmed by {@link #warmUp()}. */
+    private transient ConfigurableApplicationContext workerContext;
     /** Caller side: where the called beans are remembered for the application's next run; {@code null} = nowhere. */
     private transient volatile CalledBeansMemory memory;
 
@@ -145,16 +149,20 @@ public final class WorkerContextInitializer implements RemoteRunnable, CalledBea
     }
 
     @Override
-    public void called(String beanName) {
-        // every call passes here: a lock-free read first (ConcurrentHashMap's add locks the bin even
-        // when the name is there), the add only on a bean's first call
-        if (calledBeans.contains(beanName)) {
+    public void called(String beanName, Class<?> beanClass) {
+        // every call passes here: a lock-free read first (ConcurrentHashMap's put locks the bin even
+        // when the name is there), the rest only on a bean's first call
+        if (calledBeans.containsKey(beanName)) {
             return;
         }
+        CalledBeansMemory.CalledBean bean = CalledBeansMemory.CalledBean.of(beanName, beanClass);
+        if (bean == null) {
+            bean = new CalledBeansMemory.CalledBean(beanName, beanClass.getName(), "");
+        }
         CalledBeansMemory remembered = memory;
-        if (calledBeans.add(beanName) && remembered != null) {
-            // once per bean and run: the next run's first workers create it before they are ready
-            remembered.save(calledBeans);
+        if (calledBeans.putIfAbsent(beanName, bean) == null && remembered != null) {
+            // once per bean and run: the next run's first workers create it once they are ready
+            remembered.save(calledBeans.values().stream().filter(b -> !b.fingerprint().isEmpty()).toList());
         }
     }
 
@@ -163,33 +171,38 @@ public final class WorkerContextInitializer implements RemoteRunnable, CalledBea
      * there: workers started before this run's first call then create them too.
      */
     public void rememberIn(CalledBeansMemory memory) {
-        calledBeans.addAll(memory.load());
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        for (CalledBeansMemory.CalledBean bean : memory.load(loader != null ? loader : WorkerContextInitializer.class.getClassLoader())) {
+            calledBeans.putIfAbsent(bean.name(), bean);
+        }
         this.memory = memory;
     }
 
     /** The called beans, sorted: workers that create the same beans start from the same cache. */
     @Override
     public String startupCacheVariant() {
-        return String.join(",", new TreeSet<>(calledBeans));
+        return String.join(",", new TreeSet<>(calledBeans.keySet()));
     }
 
-    /** The beans a worker started now creates before it reports ready. */
+    /** The names of the beans a worker started now creates once it is ready. */
     public Set<String> calledBeans() {
-        return Set.copyOf(calledBeans);
+        return Set.copyOf(calledBeans.keySet());
     }
 
     @Serial
     private void writeObject(ObjectOutputStream out) throws IOException {
         out.defaultWriteObject();
         // a snapshot as a String[]: callers add names while the pool serializes this for a new worker
-        out.writeObject(calledBeans.toArray(String[]::new));
+        out.writeObject(calledBeans.values().toArray(CalledBeansMemory.CalledBean[]::new));
     }
 
     @Serial
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
-        calledBeans = ConcurrentHashMap.newKeySet();
-        calledBeans.addAll(List.of((String[]) in.readObject()));
+        calledBeans = new ConcurrentHashMap<>();
+        for (CalledBeansMemory.CalledBean bean : (CalledBeansMemory.CalledBean[]) in.readObject()) {
+            calledBeans.put(bean.name(), bean);
+        }
     }
 
     @Override
@@ -216,7 +229,12 @@ public final class WorkerContextInitializer implements RemoteRunnable, CalledBea
         application.setLazyInitialization(true);
         application.setBannerMode(Banner.Mode.OFF);
         application.setLogStartupInfo(false);
-        application.setEnvironment(environment.toWorkerEnvironment(forcedProperties()));
+        Map<String, Object> forced = forcedProperties();
+        String consolePattern = WorkerLogFraming.consolePattern(environment.toWorkerEnvironment(forced), loader);
+        if (consolePattern != null) {
+            forced.put("logging.pattern.console", consolePattern); // the parent logs each event at its own level
+        }
+        application.setEnvironment(environment.toWorkerEnvironment(forced));
         application.setAdditionalProfiles(profiles.toArray(String[]::new));
         application.addInitializers(context -> context.addBeanFactoryPostProcessor(new WorkerBeanDefinitionFilter()));
         application.addListeners(new KeepWorkerSourceFirst());
@@ -225,7 +243,7 @@ public final class WorkerContextInitializer implements RemoteRunnable, CalledBea
         JsonMapper mapper = JsonMappers.forCalls(JsonMappers.of(context),
                 JsonMappers.verifyRoundTrip(context.getEnvironment().getProperty(JsonMappers.VERIFY_ROUND_TRIP_PROPERTY)));
         warm(mapper);
-        createCalledBeans(context);
+        workerContext = context;
         LokyWorkerContext.set(context);
         WorkerCalls.serve(context, mapper);
     }
@@ -250,18 +268,29 @@ public final class WorkerContextInitializer implements RemoteRunnable, CalledBea
 
     /**
      * Creates the beans the application has already called in other workers, with their dependency
-     * closure, before this worker reports ready. A bean that cannot be created is left to its first
-     * call, which then reports why.
+     * closure, once this worker reported ready: their creation (Hibernate's boot, in an application
+     * with JPA) never counts against {@code loky.worker.startup-timeout}, and a call that needs one
+     * meanwhile waits for it, as it would have anyway. A remembered bean that is no bean of the
+     * class it was called with, unchanged, in this context is skipped; one that cannot be created is
+     * left to its first call, which then reports why.
      */
-    private void createCalledBeans(ConfigurableApplicationContext context) {
-        for (String name : calledBeans) {
-            if (!context.containsBean(name)) {
+    @Override
+    public void warmUp() {
+        ConfigurableApplicationContext context = workerContext;
+        if (context == null) {
+            return;
+        }
+        for (CalledBeansMemory.CalledBean bean : calledBeans.values()) {
+            Class<?> type = context.containsBean(bean.name()) ? context.getType(bean.name(), false) : null;
+            if (type == null || !bean.matches(ClassUtils.getUserClass(type))) {
+                logger.debug("loky worker: not creating '" + bean.name() + "' ahead of its calls: no bean of the class "
+                        + bean.className() + " as it was called in the caller's JVM");
                 continue;
             }
             try {
-                context.getBean(name);
+                context.getBean(bean.name());
             } catch (BeansException ex) {
-                logger.warn("loky worker: could not create bean '" + name + "' before its first call (its calls will try again): " + ex);
+                logger.warn("loky worker: could not create bean '" + bean.name() + "' before its first call (its calls will try again): " + ex);
             }
         }
     }

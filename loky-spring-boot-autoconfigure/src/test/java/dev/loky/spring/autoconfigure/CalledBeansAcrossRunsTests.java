@@ -29,19 +29,26 @@ class CalledBeansAcrossRunsTests {
     void aRunStartsFromTheBeansTheRunBeforeItCalled() {
         WorkerContextInitializer firstRun = initializer(properties(), false);
         assertThat(firstRun.calledBeans()).isEmpty();
-        firstRun.called("clinicService");
+        firstRun.called("clinicService", ClinicService.class);
 
         assertThat(initializer(properties(), false).calledBeans()).containsExactly("clinicService");
     }
 
     @Test
     void testsAndAnOffStartupCacheNeitherReadNorWriteIt() {
-        initializer(properties(), false).called("clinicService");
+        initializer(properties(), false).called("clinicService", ClinicService.class);
 
         assertThat(initializer(properties(), true).calledBeans()).as("under a test").isEmpty();
         LokyProperties off = properties();
         off.getWorker().setStartupCache(LokyProperties.StartupCache.OFF);
         assertThat(initializer(off, false).calledBeans()).as("startup cache off").isEmpty();
+    }
+
+    public static class ClinicService {
+        @dev.loky.spring.ProcessAsync
+        public int visits() {
+            return 1;
+        }
     }
 
     private LokyProperties properties() {
