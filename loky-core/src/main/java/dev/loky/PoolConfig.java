@@ -132,7 +132,7 @@ public final class PoolConfig {
     public Duration startupTimeout() { return startupTimeout; }
     /** Start every worker when the pool is created. */
     public boolean prestart() { return prestart; }
-    /** Started, ready idle workers kept beyond the busy ones (never beyond maxWorkers), so a lost worker is replaced at once. */
+    /** Started, ready idle workers kept beyond the busy ones, beyond maxWorkers (at most maxWorkers run tasks), so a lost worker is replaced at once. */
     public int spares() { return spares; }
     /** JVMs or threads. */
     public StartMethod startMethod() { return startMethod; }
@@ -373,9 +373,10 @@ public final class PoolConfig {
         }
 
         /**
-         * Idle workers to keep started and ready beyond the busy ones (default 0, at most
-         * {@code maxWorkers} in all), so that a crashed, timed-out or recycled worker's replacement
-         * is already warm and an idle timeout never shrinks the pool below them.
+         * Idle workers to keep started and ready beyond the busy ones (default 0), beyond
+         * {@code maxWorkers}: at most {@code maxWorkers} run tasks, up to {@code spares} more stand
+         * by, so that a crashed, timed-out or recycled worker's replacement is already warm and an
+         * idle timeout never shrinks the pool below them.
          */
         public Builder spares(int spares) {
             this.spares = Checks.notNegative("spares", spares, "none");

@@ -60,9 +60,19 @@ final class Dispatcher {
         meanTaskNanos = meanTaskNanos == 0 ? nanos : (meanTaskNanos * 7 + nanos) / 8;
     }
 
-    /** Hands queued tasks to idle workers, starts workers for what is left, then sends ahead. */
-    void dispatch(int maxWorkers, int spares) {
+    /**
+     * Hands queued tasks to idle workers, starts workers for what is left, then sends ahead.
+     *
+     * @param maxWorkers how many workers may run tasks at once
+     * @param spares how many idle (or starting) workers to keep beyond the queued tasks' needs
+     * @param beyond how many workers may live beyond {@code maxWorkers} ({@code loky.worker.spares}:
+     *        spares stand by beside {@code maxWorkers} busy ones, they do not take their place)
+     */
+    void dispatch(int maxWorkers, int spares, int beyond) {
         while (!queue.isEmpty()) {
+            if (config.spares() > 0 && workers.countBusy() >= maxWorkers) {
+                break; // at most maxWorkers run tasks: the others are the spares (draining a shutdown too)
+            }
             WorkerSlot idle = workers.firstIdle();
             if (idle == null) {
                 break;
@@ -76,7 +86,7 @@ final class Dispatcher {
         // workers for the tasks still waiting, plus the spares (idle or starting beyond them)
         int demand = queue.size() + spares;
         int available = workers.countStarting() + workers.countIdle();
-        while (demand > available && workers.countActive() < maxWorkers) {
+        while (demand > available && workers.countActive() < maxWorkers + beyond) {
             if (backoff.blocks()) {
                 onBlocked.run();
                 break;

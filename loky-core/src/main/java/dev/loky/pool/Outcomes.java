@@ -197,15 +197,16 @@ final class Outcomes {
             why = "exited with " + ExitStatus.describe(exitCode) + " before it was ready";
         }
         String classpath = config.classpath();
+        String threads = w.threadDump;
+        if (timedOut && threads != null && !threads.isBlank()) {
+            output += "Its threads when it was stopped:\n" + threads;
+        }
+        // the output stays out of the message (an application's error handler may show getMessage()
+        // to its API clients): it is in workerOutput(), and logged once with the failure
         String message = w.name() + " could not start: " + why + ". Check the worker JVM arguments "
                 + config.jvmArgs() + ", the java home and the class path ("
                 + (classpath.length() > 600 ? classpath.substring(0, 600) + "..." : classpath) + ")."
-                + (output.isBlank() ? " The worker wrote nothing." : " Worker output:\n" + output);
-        String threads = w.threadDump;
-        if (timedOut && threads != null && !threads.isBlank()) {
-            message += "\nIts threads when it was stopped:\n" + threads;
-            output += threads;
-        }
+                + (output.isBlank() ? " The worker wrote nothing." : " Its output is in workerOutput() and the log.");
         return new WorkerStartupException(message, output, null);
     }
 

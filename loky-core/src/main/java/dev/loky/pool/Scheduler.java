@@ -395,7 +395,8 @@ final class Scheduler {
 
     /** Tasks meet workers; spares are kept only while the pool runs. */
     private void dispatch() {
-        dispatcher.dispatch(maxWorkers, state != PoolState.RUNNING ? 0 : spares());
+        boolean running = state == PoolState.RUNNING;
+        dispatcher.dispatch(maxWorkers, running ? spares() : 0, running ? config.spares() : 0);
         workers.launchWaiting();
     }
 

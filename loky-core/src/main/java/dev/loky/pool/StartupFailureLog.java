@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How failed worker starts reach the log: the first of a run of identical failures in full (ERROR,
- * with the worker's output, as the exception's message has it), each identical repeat as one WARN
+ * the exception's message and the worker's output, which the message leaves out), each identical repeat as one WARN
  * line with the count (the full text at DEBUG), and the first start that works after them once at
  * INFO. Identical means the same reason once the worker's name is taken out: a start that fails
  * the same way a dozen times is one problem, not a dozen pages of the same output. The pool's
@@ -35,12 +35,13 @@ final class StartupFailureLog {
             inARow++;
             log.warn("{} could not start either, for the same reason ({} failed starts in a row; the pool keeps trying, "
                     + "waiting longer between tries): {}", workerName, inARow, reason);
-            log.debug("{}", message);
+            log.debug("{} Its output:\n{}", message, error.workerOutput());
             return;
         }
         lastReason = reason;
         inARow = 1;
-        log.error(message);
+        String output = error.workerOutput();
+        log.error(output == null || output.isBlank() ? message : message + " Its output:\n" + output.stripTrailing());
     }
 
     /** A worker started: a run of failures, if any, is over. */

@@ -286,6 +286,17 @@ final class WorkerRoster implements Iterable<WorkerSlot> {
         return n;
     }
 
+    /** Workers running tasks (leaving ones included: they still run theirs). */
+    int countBusy() {
+        int n = 0;
+        for (WorkerSlot w : slots) {
+            if (w.state == State.BUSY && !w.recorder) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Workers that count against {@code maxWorkers} (see {@link WorkerSlot#isActive()}). */
     int countActive() {
         int n = 0;

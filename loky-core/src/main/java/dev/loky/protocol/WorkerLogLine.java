@@ -14,9 +14,9 @@ public final class WorkerLogLine {
     /** The record separator that starts a framed line. */
     public static final char MARK = '\u001e';
     /** Starts the first line of a log event: {@code MARK "LOKY " level " " logger " " message}. */
-    public static final String EVENT = MARK + "LOKY ";
+    public static final String EVENT = String.valueOf(MARK) + "LOKY ";
     /** Starts each further line of the event before it. */
-    public static final String CONTINUED = MARK + "+";
+    public static final String CONTINUED = String.valueOf(MARK) + "+";
 
     private WorkerLogLine() {
     }

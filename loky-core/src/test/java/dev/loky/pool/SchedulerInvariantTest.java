@@ -35,12 +35,13 @@ class SchedulerInvariantTest {
 
     private static void run(Random random) {
         int max = 1 + random.nextInt(3);
-        SchedulerHarness h = new SchedulerHarness(SchedulerHarness.config(max).spares(random.nextInt(3))
+        int spares = random.nextInt(3);
+        SchedulerHarness h = new SchedulerHarness(SchedulerHarness.config(max).spares(spares)
                 .workerMaxTasks(random.nextInt(3) == 0 ? 1 + random.nextInt(4) : 0).build());
         for (int e = 0; e < EVENTS; e++) {
             step(h, random);
             h.afterEvent();
-            check(h);
+            check(h, spares);
         }
         if (random.nextBoolean()) {
             h.scheduler.shutdown();
@@ -52,7 +53,7 @@ class SchedulerInvariantTest {
         for (int e = 0; e < 10_000 && h.scheduler.state() != Scheduler.PoolState.TERMINATED; e++) {
             drain(h, random);
             h.afterEvent();
-            check(h);
+            check(h, spares);
         }
         assertThat(h.scheduler.state()).as("terminated; log %s", h.log).isEqualTo(Scheduler.PoolState.TERMINATED);
         assertThat(h.scheduler.workers()).isEmpty();
@@ -128,10 +129,14 @@ class SchedulerInvariantTest {
         }
     }
 
-    private static void check(SchedulerHarness h) {
+    /** Spares stand by beyond {@code maxWorkers}; at most {@code maxWorkers} of the staying workers run tasks. */
+    private static void check(SchedulerHarness h, int spares) {
         assertThat(h.violations).as("log %s", h.log).isEmpty();
         long active = h.scheduler.workers().stream().filter(WorkerSlot::isActive).count();
-        assertThat(active).as("active workers vs max %d", h.scheduler.maxWorkers()).isLessThanOrEqualTo(h.scheduler.maxWorkers());
+        assertThat(active).as("active workers vs max %d + %d spares", h.scheduler.maxWorkers(), spares)
+                .isLessThanOrEqualTo(h.scheduler.maxWorkers() + spares);
+        long running = h.scheduler.workers().stream().filter(w -> w.isActive() && w.state == WorkerSlot.State.BUSY).count();
+        assertThat(running).as("workers running tasks vs max %d", h.scheduler.maxWorkers()).isLessThanOrEqualTo(h.scheduler.maxWorkers());
         for (WorkerSlot w : h.scheduler.workers()) {
             if (h.exiting.contains(w) && w.state != WorkerSlot.State.RETIRING) {
                 throw new AssertionError(w + " is exiting but the scheduler has it " + w.state);

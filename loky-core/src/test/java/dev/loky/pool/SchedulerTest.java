@@ -201,7 +201,7 @@ class SchedulerTest {
     }
 
     @Test
-    void sparesAreStartedBesideTheBusyWorkersButNeverBeyondTheMaximum() {
+    void sparesStandByBesideTheBusyWorkersBeyondTheMaximumButNeverRunTasksBeyondIt() {
         h = new SchedulerHarness(SchedulerHarness.config(3).spares(1).build());
         h.submit();
         assertThat(h.log).containsExactly("launch 1", "launch 2");
@@ -210,8 +210,12 @@ class SchedulerTest {
         h.submit();
         assertThat(h.log).endsWith("send t2 to 2", "launch 3");
         h.ready(h.worker(3));
-        h.submit(); // all three busy: no fourth worker
-        assertThat(h.log).doesNotContain("launch 4");
+        h.submit(); // all three may run: the spare stands by beyond them (DESIGN: spares are beyond max-workers)
+        assertThat(h.log).endsWith("send t3 to 3", "launch 4");
+        h.ready(h.worker(4));
+        PoolTask<Object> fourth = h.submit(); // three run: the fourth task waits, the spare does not take it
+        assertThat(fourth.worker).isNull();
+        assertThat(h.log).doesNotContain("launch 5").doesNotContain("send t4 to 4");
     }
 
     @Test

@@ -270,8 +270,9 @@ public class LokyProperties {
         private int maxTasks = 0;
 
         /**
-         * Ready, idle workers kept beyond the busy ones (never beyond max-workers), so that a
-         * crashed, timed-out or recycled worker's replacement is already warm; 0 means none.
+         * Ready, idle workers kept beyond the busy ones, beyond max-workers (at most max-workers
+         * run tasks; up to this many more stand by), so that a crashed, timed-out or recycled
+         * worker's replacement is already warm; 0 means none.
          */
         private int spares = 0;
 
