@@ -33,13 +33,19 @@ class Jdk25StartupCacheTest {
     final Pools pools = new Pools();
 
     @Test
-    void theFirstStartRecordsTheAotCacheAndAReplacementStartsFromIt(@TempDir Path cacheDir) throws Exception {
+    void theFirstStartRecordsTheAotCacheAndAReplacementStartsFromIt(@TempDir Path cacheDir, @TempDir Path jars) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(JDK25.resolve("bin/java")), "needs a JDK 25 at " + JDK25);
+        // the JVM archives classes from jars only: the build's class directories as jars
         ProcessExecutor pool = pools.create(PoolConfig.builder().name("aot25").maxWorkers(1).javaHome(JDK25)
-                .startupCacheDir(cacheDir).build());
+                .classpath(jarredClasspath(jars)).startupCacheDir(cacheDir).build());
 
         long first = value(pool.submit(() -> ProcessHandle.current().pid()));
-        Path aot = await("the AOT cache is recorded").atMost(Duration.ofSeconds(120)).until(() -> aotFile(cacheDir), p -> p != null);
+        Path aot;
+        try {
+            aot = await("the AOT cache is recorded").atMost(Duration.ofSeconds(90)).until(() -> aotFile(cacheDir), p -> p != null);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no .aot in " + listing(cacheDir), e);
+        }
         assertThat(Files.size(aot)).isPositive();
 
         ProcessHandle.of(first).orElseThrow().destroyForcibly();
@@ -55,6 +61,42 @@ class Jdk25StartupCacheTest {
         try (Stream<Path> files = Files.list(cacheDir)) {
             assertThat(files.map(p -> p.getFileName().toString())).as("no temporary files left").noneMatch(n -> n.endsWith(".tmp")
                     || n.contains(".tmp."));
+        }
+    }
+
+    /** The test's class path with each directory replaced by a jar of it. */
+    static String jarredClasspath(Path jars) throws IOException {
+        List<String> entries = new java.util.ArrayList<>();
+        int n = 0;
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (!Files.isDirectory(path)) {
+                entries.add(entry);
+                continue;
+            }
+            Path jar = jars.resolve("dir-" + (n++) + ".jar");
+            try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+                    Stream<Path> files = Files.walk(path)) {
+                for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                    out.putNextEntry(new java.util.jar.JarEntry(path.relativize(file).toString().replace('\\', '/')));
+                    Files.copy(file, out);
+                    out.closeEntry();
+                }
+            }
+            entries.add(jar.toString());
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    private static String listing(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.map(p -> {
+                try {
+                    return p + " " + (Files.isRegularFile(p) ? Files.size(p) : "dir");
+                } catch (IOException e) {
+                    return p + " ?";
+                }
+            }).toList().toString();
         }
     }
 
