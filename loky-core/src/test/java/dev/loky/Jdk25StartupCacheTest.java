@@ -102,7 +102,9 @@ class Jdk25StartupCacheTest {
 
     private static Path aotFile(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".aot")).findFirst().orElse(null);
+            // with its checksum, written last: a cache without it is never used
+            return files.filter(p -> p.getFileName().toString().endsWith(".aot") && Files.exists(p.resolveSibling(p.getFileName() + ".sha256")))
+                    .findFirst().orElse(null);
         }
     }
 }
