@@ -113,7 +113,7 @@ final class Scheduler {
 
     void resize(int newMax) {
         maxWorkers = newMax;
-        workers.shrinkTo(newMax);
+        workers.shrinkTo(newMax, state == PoolState.RUNNING ? config.spares() : 0);
         dispatch();
     }
 

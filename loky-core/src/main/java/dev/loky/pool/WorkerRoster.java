@@ -140,11 +140,30 @@ final class WorkerRoster implements Iterable<WorkerSlot> {
     }
 
     /**
-     * A resize down to {@code newMax}: idle workers go first, then ones still starting (those
-     * waiting their turn, then launched ones, killed: no failure), then busy ones, which leave after their tasks.
+     * A resize down to {@code newMax} with {@code beyond} spares: busy workers beyond {@code newMax}
+     * leave after their tasks; then, while more than {@code newMax + beyond} remain, idle workers go
+     * first, then ones still starting (those waiting their turn, then launched ones, killed: no
+     * failure), then busy ones. So an idle spare stays one instead of being stopped and started again.
      */
-    void shrinkTo(int newMax) {
-        int excess = countActive() - newMax;
+    void shrinkTo(int newMax, int beyond) {
+        int excess = countActive() - newMax - beyond;
+        // more running than the new size: those leave after their tasks (the spares beyond stay)
+        int running = 0;
+        for (WorkerSlot w : slots) {
+            if (!w.recorder && w.state == State.BUSY && w.leavesAfterTasks == null) {
+                running++;
+            }
+        }
+        for (WorkerSlot w : List.copyOf(slots)) {
+            if (running <= newMax) {
+                break;
+            }
+            if (!w.recorder && w.state == State.BUSY && w.leavesAfterTasks == null) {
+                w.leavesAfterTasks = Leaving.RESIZE;
+                running--;
+                excess--;
+            }
+        }
         for (int round = 0; round < 4; round++) {
             State s = round == 0 ? State.IDLE : round == 3 ? State.BUSY : State.STARTING;
             for (WorkerSlot w : List.copyOf(slots)) {

@@ -218,6 +218,22 @@ class SchedulerTest {
         assertThat(h.log).doesNotContain("launch 5").doesNotContain("send t4 to 4");
     }
 
+    /** A resize down lets the busy workers beyond the new size finish and leave; the idle spare stays a spare. */
+    @Test
+    void resizeDownKeepsTheIdleSpare() {
+        h = new SchedulerHarness(SchedulerHarness.config(2).spares(1).build());
+        h.submit();
+        h.ready(h.worker(1));
+        h.ready(h.worker(2));
+        h.submit(); // both run: a third stands by
+        h.ready(h.worker(3));
+        assertThat(h.worker(3).state).isEqualTo(State.IDLE);
+        h.scheduler.resize(1);
+        assertThat(h.log).doesNotContain("stop 3");
+        assertThat(h.worker(3).state).isEqualTo(State.IDLE);
+        assertThat(h.scheduler.workers().stream().filter(w -> w.state == State.BUSY && w.leavesAfterTasks == null)).hasSize(1);
+    }
+
     @Test
     void aCrashedBusyWorkerIsReplacedByTheWaitingSpareAndANewSpareStarts() {
         h = new SchedulerHarness(SchedulerHarness.config(3).spares(1).build());
