@@ -86,6 +86,10 @@ public record PoolSnapshot(
      * @param member the cluster member ({@code host:port}) whose pool holds the worker, or
      *        {@code null} for a pool that is not part of a cluster
      * @param insights where its time went, or {@code null} when the pool does not measure it
+     * @param pssBytes its proportional set size: resident memory with pages shared with other
+     *        processes (the workers' common CDS archive or AOT cache) counted as its share, so the
+     *        memory each additional worker costs ({@code -1} unknown: not Linux, or a worker of
+     *        another cluster member)
      */
     public record Worker(
             int id,
@@ -98,18 +102,25 @@ public record PoolSnapshot(
             Duration uptime,
             String lastRestartReason,
             String member,
-            Insights insights) {
+            Insights insights,
+            long pssBytes) {
+
+        /** A worker whose proportional set size is unknown. */
+        public Worker(int id, long pid, WorkerState state, String currentTask, long tasksDone, long rssBytes,
+                long heapUsedBytes, Duration uptime, String lastRestartReason, String member, Insights insights) {
+            this(id, pid, state, currentTask, tasksDone, rssBytes, heapUsedBytes, uptime, lastRestartReason, member, insights, -1);
+        }
 
         /** A worker of a pool that is not part of a cluster, without insights. */
         public Worker(int id, long pid, WorkerState state, String currentTask, long tasksDone, long rssBytes,
                 long heapUsedBytes, Duration uptime, String lastRestartReason) {
-            this(id, pid, state, currentTask, tasksDone, rssBytes, heapUsedBytes, uptime, lastRestartReason, null, null);
+            this(id, pid, state, currentTask, tasksDone, rssBytes, heapUsedBytes, uptime, lastRestartReason, null, null, -1);
         }
 
         /** This worker, as one of {@code member}'s. */
         public Worker onMember(String member) {
             return new Worker(id, pid, state, currentTask, tasksDone, rssBytes, heapUsedBytes, uptime, lastRestartReason, member,
-                    insights);
+                    insights, pssBytes);
         }
     }
     /**

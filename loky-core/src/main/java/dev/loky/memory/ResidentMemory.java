@@ -43,6 +43,30 @@ public final class ResidentMemory {
         }
     }
 
+    /**
+     * The proportional set size of process {@code pid} ({@code Pss} of {@code /proc/<pid>/smaps_rollup}):
+     * its resident memory with each page shared with other processes counted as its share, so the
+     * pages of a CDS archive or an AOT cache that all workers map from one file are not counted once
+     * per worker as in the RSS. {@code -1} where there is no {@code smaps_rollup} (not Linux, before
+     * Linux 4.14) or the process is gone.
+     */
+    public static long proportional(long pid) {
+        if (!PROC || pid <= 0) {
+            return -1;
+        }
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", Long.toString(pid), "smaps_rollup"),
+                    java.nio.charset.StandardCharsets.US_ASCII)) {
+                if (line.startsWith("Pss:")) {
+                    return Long.parseLong(line.substring(4).trim().split("\\s+")[0]) * 1024; // kB
+                }
+            }
+            return -1;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static long fromProc(long pid) {
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", Long.toString(pid), "status"),

@@ -197,7 +197,8 @@ final class ProcessPool extends AbstractProcessExecutor {
         List<PoolSnapshot.Worker> withMemory = new ArrayList<>(entries.size());
         for (PoolSnapshot.Worker w : entries) {
             withMemory.add(new PoolSnapshot.Worker(w.id(), w.pid(), w.state(), w.currentTask(), w.tasksDone(),
-                    ResidentMemory.of(w.pid()), w.heapUsedBytes(), w.uptime(), w.lastRestartReason(), null, w.insights()));
+                    ResidentMemory.of(w.pid()), w.heapUsedBytes(), w.uptime(), w.lastRestartReason(), null, w.insights(),
+                    ResidentMemory.proportional(w.pid())));
         }
         return new PoolSnapshot(poolState, StartMethod.SPAWN, max, queued, List.copyOf(withMemory), snapshotCounters,
                 startupError).withMaps(runningMaps());

@@ -161,17 +161,20 @@ public class LokyEndpoint {
      * @param waitingSeconds time spent ready without a task
      * @param member the cluster member ({@code host:port}) whose pool holds the worker, or
      *     {@code null} without a cluster
+     * @param pssBytes its proportional set size: resident memory with the pages it shares with the
+     *     other workers (their common start-up cache) counted as its share, so what one more worker
+     *     costs ({@code -1} unknown: not Linux, or another member's worker)
      */
     public record WorkerDescriptor(int id, long pid, String state, String currentTask, long tasksDone, long rssBytes,
             long heapUsedBytes, double uptimeSeconds, String lastRestartReason, Double startupSeconds, Double initSeconds,
-            Double workingSeconds, Double waitingSeconds, String member) {
+            Double workingSeconds, Double waitingSeconds, String member, long pssBytes) {
 
         static WorkerDescriptor of(PoolSnapshot.Worker w) {
             PoolSnapshot.Insights i = w.insights();
             return new WorkerDescriptor(w.id(), w.pid(), w.state().name(), w.currentTask(), w.tasksDone(), w.rssBytes(), w.heapUsedBytes(),
                     Math.round(w.uptime().toMillis() / 100.0) / 10.0, w.lastRestartReason(),
                     i == null ? null : seconds(i.startup()), i == null ? null : seconds(i.init()),
-                    i == null ? null : seconds(i.working()), i == null ? null : seconds(i.waiting()), w.member());
+                    i == null ? null : seconds(i.working()), i == null ? null : seconds(i.waiting()), w.member(), w.pssBytes());
         }
     }
 

@@ -91,6 +91,10 @@ class LokyActuatorHttpTests {
         assertThat(worker.has("currentTask")).as("null values are left out").isFalse();
         assertThat(worker.get("tasksDone").asLong()).isPositive();
         assertThat(worker.get("rssBytes").asLong()).isGreaterThan(10L * 1024 * 1024);
+        if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/smaps_rollup"))) {
+            // what one more worker costs: shared pages (the start-up cache, the JDK) counted as a share
+            assertThat(worker.get("pssBytes").asLong()).isPositive().isLessThanOrEqualTo(worker.get("rssBytes").asLong());
+        }
         assertThat(worker.get("heapUsedBytes").asLong()).isPositive();
         assertThat(worker.get("uptimeSeconds").asDouble()).isNotNegative();
         JsonNode counters = pool.get("counters");
