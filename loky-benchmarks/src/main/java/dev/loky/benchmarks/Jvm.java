@@ -30,6 +30,20 @@ final class Jvm {
     }
 
     /** VmRSS of a process in bytes, read from {@code /proc/<pid>/status}; -1 when unavailable. */
+    /** {@code Pss} of {@code /proc/<pid>/smaps_rollup} in bytes (shared pages counted as a share); {@code -1} if unreadable. */
+    static long pssBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("Pss:")) {
+                    return Long.parseLong(line.substring("Pss:".length()).trim().split("\\s+")[0]) * 1024L;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     static long rssBytes(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.UTF_8)) {

@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>first worker: from the first call to its answer (a cold worker boots the slim context);</li>
  *   <li>replacement: the worker is killed with SIGKILL, and the next call's time to answer is the
  *       time a replacement worker takes to get ready (plus one round trip);</li>
- *   <li>idle RSS: VmRSS of the worker after it served a call and sat idle for 3 s.</li>
+ *   <li>idle RSS: VmRSS of the worker after it served a call and sat idle for 3 s, and its PSS
+ *       ({@code smaps_rollup}), which counts the pages it shares (the start-up cache, the JDK's
+ *       libraries, with the caller's JVM too) as a share.</li>
  * </ul>
  * Run it on the application's classpath plus the benchmark jar, with the JDK to measure, e.g.
  * {@code java -cp "$APP_CP:loky-benchmarks/target/benchmarks.jar" dev.loky.benchmarks.SpringWorkerStartup
@@ -65,6 +67,7 @@ public final class SpringWorkerStartup {
             List<Long> replacements = new ArrayList<>();
             List<Long> calls = new ArrayList<>();
             List<Long> rss = new ArrayList<>();
+            List<Long> pss = new ArrayList<>();
             List<String> inits = new ArrayList<>();
             for (int i = 0; i < rounds; i++) {
                 long callStart = System.nanoTime();
@@ -73,6 +76,7 @@ public final class SpringWorkerStartup {
                 long pid = executor.submit(() -> ProcessHandle.current().pid()).get(300, TimeUnit.SECONDS);
                 Thread.sleep(3000); // idle on purpose: memory of a worker that sits idle, not a wait for a condition
                 rss.add(Jvm.rssBytes(pid) / (1024 * 1024));
+                pss.add(Jvm.pssBytes(pid) / (1024 * 1024));
                 if (System.getenv("LOKY_WORKER_MEMORY") != null) {
                     printMemory(pid, System.getenv("LOKY_WORKER_MEMORY"));
                 }
@@ -91,6 +95,7 @@ public final class SpringWorkerStartup {
                 System.out.printf("first call of %s in each worker: %s ms, median %d ms%n", call, calls, median(calls));
             }
             System.out.printf("idle worker VmRSS: %s MiB, median %d MiB%n", rss, median(rss));
+            System.out.printf("idle worker PSS (shared pages as a share): %s MiB, median %d MiB%n", pss, median(pss));
             PoolSnapshot snapshot = executor.snapshot();
             System.out.printf("workers now: %d%n", snapshot.workers().size());
         }
