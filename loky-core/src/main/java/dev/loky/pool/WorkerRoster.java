@@ -148,12 +148,7 @@ final class WorkerRoster implements Iterable<WorkerSlot> {
     void shrinkTo(int newMax, int beyond) {
         int excess = countActive() - newMax - beyond;
         // more running than the new size: those leave after their tasks (the spares beyond stay)
-        int running = 0;
-        for (WorkerSlot w : slots) {
-            if (!w.recorder && w.state == State.BUSY && w.leavesAfterTasks == null) {
-                running++;
-            }
-        }
+        int running = countBusy(true);
         for (WorkerSlot w : List.copyOf(slots)) {
             if (running <= newMax) {
                 break;
@@ -307,9 +302,14 @@ final class WorkerRoster implements Iterable<WorkerSlot> {
 
     /** Workers running tasks (leaving ones included: they still run theirs). */
     int countBusy() {
+        return countBusy(false);
+    }
+
+    /** Workers running tasks; with {@code stayingOnly}, not those that leave after them. */
+    private int countBusy(boolean stayingOnly) {
         int n = 0;
         for (WorkerSlot w : slots) {
-            if (w.state == State.BUSY && !w.recorder) {
+            if (w.state == State.BUSY && !w.recorder && (!stayingOnly || w.leavesAfterTasks == null)) {
                 n++;
             }
         }

@@ -114,17 +114,14 @@ final class WorkerLoop {
         Heartbeat.start(writer, init.heartbeatIntervalMillis());
         heapWatch = new HeapWatch(init.leakThresholdBytes(), init.memoryCheckIntervalMillis());
         BetweenItems.install(betweenItems);
-        RemoteRunnable initializer = null;
+        AfterReadyWarmUp warmUpAfterReady = null;
         try {
             serializer = createSerializer(init.serializerClass());
             if (init.initializer().length > 0) {
                 long initStart = System.nanoTime();
-                initializer = (RemoteRunnable) serializer.deserialize(init.initializer(), loader);
+                RemoteRunnable initializer = (RemoteRunnable) serializer.deserialize(init.initializer(), loader);
                 initializer.run();
-                if (initializer instanceof AfterReadyWarmUp warmUp && Boolean.getBoolean(WorkerInit.RECORDING_PROPERTY)) {
-                    warmUp.warmUp(); // a recorder retires at ready: what the warm-up loads belongs in its cache
-                    initializer = null;
-                }
+                warmUpAfterReady = InitializerWarmUp.beforeReady(initializer);
                 initNanos = System.nanoTime() - initStart;
             }
         } catch (Throwable t) {
@@ -135,7 +132,7 @@ final class WorkerLoop {
             System.exit(EXIT_STARTUP_FAILED);
             return;
         }
-        if (initializer instanceof AfterReadyWarmUp) {
+        if (warmUpAfterReady != null) {
             heapWatch.warmingUp(); // before READY: a task may finish before the warm-up begins
         }
         // READY: the pid, then the initializer's time (the parent's worker insights)
@@ -146,21 +143,8 @@ final class WorkerLoop {
         second.setDaemon(true);
         second.start(); // takes the reader role at once: the channel is read during the warm-up
         WarmUp.run(serializer, loader); // after READY: a first task waits for it no longer than it would have paid itself
-        if (initializer instanceof AfterReadyWarmUp warmUp) {
-            // on a thread of its own, after READY: never counted against the start-up timeout, and
-            // tasks run beside it (a task that needs what it creates waits for it, in the initializer's code)
-            Thread warming = new Thread(() -> {
-                try {
-                    warmUp.warmUp();
-                } catch (Throwable t) {
-                    log.println("loky worker: the initializer's warm-up after ready failed (the worker stays ready): " + t);
-                } finally {
-                    takeLeakReference();
-                }
-            }, "loky-warm-up");
-            warming.setContextClassLoader(Thread.currentThread().getContextClassLoader()); // the initializer's
-            warming.setDaemon(true);
-            warming.start();
+        if (warmUpAfterReady != null) {
+            InitializerWarmUp.afterReady(warmUpAfterReady, log, this::takeLeakReference);
         } else {
             takeLeakReference();
         }
