@@ -37,13 +37,13 @@ import javax.imageio.ImageIO;
  *
  * <pre>
  * java -cp loky-benchmarks/target/benchmarks.jar dev.loky.benchmarks.ThumbnailFiles \
- *     [--dir /tmp/loky-photos] [--items 300] [--corrupt 5] [--worker-args "-Xmn256m"] [--only pool]
+ *     [--dir /tmp/loky-photos] [--items 300] [--corrupt 5] [--worker-args "-Xmn256m"] [--only pool] [--idle-seconds 8,30]
  * </pre>
  */
 public final class ThumbnailFiles {
 
-    /** How long the pool's workers idle after the job before their resident memory is read. */
-    static final int IDLE_SECONDS = 8;
+    /** When (seconds after the job) the idle workers' resident memory is read, unless {@code --idle-seconds} says. */
+    static final List<Integer> IDLE_SECONDS = List.of(8);
 
     private ThumbnailFiles() {
     }
@@ -54,6 +54,7 @@ public final class ThumbnailFiles {
         int corrupt = 5;
         List<String> workerArgs = null;
         String only = null;
+        List<Integer> idleSeconds = IDLE_SECONDS;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dir" -> dir = Path.of(args[++i]);
@@ -61,6 +62,7 @@ public final class ThumbnailFiles {
                 case "--corrupt" -> corrupt = Integer.parseInt(args[++i]);
                 case "--worker-args" -> workerArgs = args[++i].isBlank() ? List.of() : List.of(args[i].trim().split("\\s+"));
                 case "--only" -> only = args[++i];
+                case "--idle-seconds" -> idleSeconds = Stream.of(args[++i].split(",")).map(Integer::valueOf).sorted().toList();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -87,7 +89,7 @@ public final class ThumbnailFiles {
             }));
         }
         if (only == null || only.equals("pool")) {
-            report("loky mapAll, 2 workers" + (workerArgs == null ? "" : " " + workerArgs), onPool(files, out, workerArgs));
+            report("loky mapAll, 2 workers" + (workerArgs == null ? "" : " " + workerArgs), onPool(files, out, workerArgs, idleSeconds));
         }
     }
 
@@ -114,7 +116,7 @@ public final class ThumbnailFiles {
         return new Figures(wall, ImageJob.ownCpuMillis() - cpuBefore, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], -1);
     }
 
-    private static Figures onPool(List<String> files, Path out, List<String> workerArgs) throws Exception {
+    private static Figures onPool(List<String> files, Path out, List<String> workerArgs, List<Integer> idleSeconds) throws Exception {
         PoolConfig.Builder config = PoolConfig.builder().name("thumbnails").maxWorkers(2);
         if (workerArgs != null) {
             config.jvmArgs(workerArgs);
@@ -124,6 +126,7 @@ public final class ThumbnailFiles {
         Map<Long, long[]> gcByWorker = new HashMap<>();
         Map<Long, Double> cpuByWorker = new HashMap<>();
         MapResult<long[]> result;
+        int wallIdle;
         try (ProcessExecutor pool = ProcessExecutors.create(config.build())) {
             String target = out.toString();
             result = pool.mapAll(f -> {
@@ -138,12 +141,18 @@ public final class ThumbnailFiles {
             }
             pool.snapshot().workers().forEach(w -> cpuByWorker.put(w.pid(), ImageJob.cpuMillis(w.pid())));
             // then idle, as a worker waiting for the next job: what it keeps resident
-            Thread.sleep(IDLE_SECONDS * 1000L); // a period of idling being measured, not a wait for a condition
-            List<String> idle = new ArrayList<>();
-            pool.snapshot().workers().forEach(w -> idle.add(String.format("%.0f", w.rssBytes() / 1048576.0)));
-            System.out.printf("  idle workers' RSS after %d s: %s MiB%n", IDLE_SECONDS, idle);
+            int idled = 0;
+            for (int seconds : idleSeconds) {
+                Thread.sleep((seconds - idled) * 1000L); // a period of idling being measured, not a wait for a condition
+                idled = seconds;
+                List<String> idle = new ArrayList<>();
+                pool.snapshot().workers().forEach(w -> idle.add(String.format("%.0f", w.rssBytes() / 1048576.0)));
+                System.out.printf("  idle workers' RSS after %d s: %s MiB (pids %s)%n", seconds, idle,
+                        pool.snapshot().workers().stream().map(w -> Long.toString(w.pid())).toList());
+            }
+            wallIdle = idled;
         }
-        double wall = (System.nanoTime() - start) / 1e6 - IDLE_SECONDS * 1000.0;
+        double wall = (System.nanoTime() - start) / 1e6 - wallIdle * 1000.0;
         double cpu = ImageJob.ownCpuMillis() - cpuBefore + cpuByWorker.values().stream().mapToDouble(Double::doubleValue).sum();
         long pauses = gcByWorker.values().stream().mapToLong(g -> g[0]).sum();
         long gcMillis = gcByWorker.values().stream().mapToLong(g -> g[1]).sum();
