@@ -146,9 +146,12 @@ public final class ThumbnailFiles {
                 Thread.sleep((seconds - idled) * 1000L); // a period of idling being measured, not a wait for a condition
                 idled = seconds;
                 List<String> idle = new ArrayList<>();
-                pool.snapshot().workers().forEach(w -> idle.add(String.format("%.0f", w.rssBytes() / 1048576.0)));
-                System.out.printf("  idle workers' RSS after %d s: %s MiB (pids %s)%n", seconds, idle,
-                        pool.snapshot().workers().stream().map(w -> Long.toString(w.pid())).toList());
+                List<Long> pids = new ArrayList<>();
+                for (var w : pool.snapshot().workers()) {
+                    idle.add(String.format("%.0f", w.rssBytes() / 1048576.0));
+                    pids.add(w.pid());
+                }
+                System.out.printf("  idle workers' RSS after %d s: %s MiB (pids %s)%n", seconds, idle, pids);
             }
             wallIdle = idled;
         }
