@@ -2,13 +2,13 @@
 # Side-by-side benchmark run: builds loky-benchmarks/target/benchmarks.jar (unless --no-build),
 # runs every benchmark once (JMH ones, SIGKILL latency, idle worker RSS), runs Python loky's
 # equivalents when a python3 with joblib/loky is found, and prints one summary table with the
-# targets of DESIGN.md. Results: loky-benchmarks/target/side-by-side.md and jmh-results.json.
+# project's targets (docs/benchmarks.md). Results: loky-benchmarks/target/side-by-side.md and jmh-results.json.
 #
 #   loky-benchmarks/run-benchmarks.sh [--no-build] [--skip-python] [--python EXE] [--kill-rounds N] [-- MAVEN-ARGS...]
 #
 # Everything after `--` goes to the Maven build, e.g. `-- -Dmaven.repo.local=/path/to/repo -o`.
 #
-# Takes about 5-7 minutes on a 2-core machine. Run it on an otherwise idle machine.
+# Takes about 4-7 minutes on a 2-core machine (4 in the run of 2026-12-07). Run it on an otherwise idle machine.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -24,7 +24,7 @@ import dev.loky.support.Pids;
 import dev.loky.support.Tasks;
 
 /**
- * DESIGN.md: "future.cancel(true) on a running task → cancellation; the task is interrupted; its
+ * docs/failure-semantics.md: "future.cancel(true) on a running task → cancellation; the task is interrupted; its
  * worker killed after a grace period if it ignores that". Queued tasks are simply dropped.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

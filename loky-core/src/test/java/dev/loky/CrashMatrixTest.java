@@ -32,7 +32,7 @@ import dev.loky.support.Tasks.PoisonedInWorker;
 import dev.loky.support.Tasks.UnserializableException;
 
 /**
- * One test per row of DESIGN.md's failure table, on one shared SPAWN pool of two worker JVMs
+ * One test per row of the failure table (docs/failure-semantics.md), on one shared SPAWN pool of two worker JVMs
  * (modelled on loky's ExecutorDeadlockTest). Every test ends by running a new task on the pool.
  * Lambdas capture only local values, never {@code this}.
  */

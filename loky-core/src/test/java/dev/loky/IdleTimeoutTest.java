@@ -17,7 +17,7 @@ import dev.loky.support.Pids;
 import dev.loky.support.Tasks;
 import dev.loky.support.Pools;
 
-/** DESIGN.md: "idle timeout → nothing: busy workers finish; idle workers exit and are respawned on demand". */
+/** docs/failure-semantics.md: "idle timeout → nothing: busy workers finish; idle workers exit and are respawned on demand". */
 class IdleTimeoutTest {
 
     @RegisterExtension

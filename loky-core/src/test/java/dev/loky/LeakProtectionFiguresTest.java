@@ -16,7 +16,7 @@ import dev.loky.support.Tasks;
 import dev.loky.support.Pools;
 
 /**
- * DESIGN.md's bar, the negative half: "a task that allocates 1 GB of garbage and keeps nothing
+ * docs/core.md's bar (memory-leak protection), the negative half: "a task that allocates 1 GB of garbage and keeps nothing
  * never triggers a recycle, nor does a task that takes and returns 50 MB, under any collector the
  * user picks (Serial, Parallel, G1) or with native buffers (ImageIO)". The check interval is 1 ms,
  * so memory is looked at after every task; the threshold is the default 100 MB. And the native

@@ -21,7 +21,7 @@ import dev.loky.support.Tasks;
 import dev.loky.support.Pools;
 
 /**
- * DESIGN.md, map failures: per item, not per chunk; the failing item's index and the caller's
+ * docs/core.md, map failures: per item, not per chunk; the failing item's index and the caller's
  * frames; a crash, OOM or timeout in a chunk fails only the running item and the chunk's other
  * items run again elsewhere; {@code failFast(false)} with {@link MapFailedException}; streams yield
  * every good result before throwing; progress counts succeeded, failed and cancelled items.
@@ -40,7 +40,7 @@ class MapFailuresTest {
         return pool;
     }
 
-    /** DESIGN: a failed item is named by its index and a short description of its value; describeItems(false) leaves the value out. */
+    /** docs/core.md: a failed item is named by its index and a short description of its value; describeItems(false) leaves the value out. */
     @Test
     void aFailedItemIsNamedByItsValueUnlessDescribeItemsIsOff() {
         pool();
@@ -63,7 +63,7 @@ class MapFailuresTest {
                 .hasMessageNotContaining("scan-0013"));
     }
 
-    /** DESIGN: mapAll keeps everything, typed; imapIndexed joins an unordered stream back to its input. */
+    /** docs/core.md: mapAll keeps everything, typed; imapIndexed joins an unordered stream back to its input. */
     @Test
     void mapAllKeepsEveryResultAndEveryFailureTyped() {
         pool();

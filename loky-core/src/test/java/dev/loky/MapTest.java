@@ -132,7 +132,7 @@ class MapTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("bad item 537");
         }
-        // Failures are per item (DESIGN, map): every result before the failing item arrives, in
+        // Failures are per item (docs/core.md, map): every result before the failing item arrives, in
         // order, including those of its own chunk (530..536), and none after it.
         assertThat(before).isEqualTo(TEN_THOUSAND.subList(0, 537));
         assertRunsNewTask(pool);

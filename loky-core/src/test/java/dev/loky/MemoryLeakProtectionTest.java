@@ -16,7 +16,7 @@ import dev.loky.support.Tasks;
 import dev.loky.support.Pools;
 
 /**
- * DESIGN.md's bar: "a task that allocates 1 GB of garbage and keeps nothing never triggers a
+ * docs/core.md's bar (memory-leak protection): "a task that allocates 1 GB of garbage and keeps nothing never triggers a
  * recycle; a task that retains 10 MB per call is recycled after ~100 MB of growth, between tasks,
  * losing nothing; each recycle is ... counted".
  */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.loky.support.Pids;
 
 /**
- * DESIGN.md: "the parent JVM dies (even SIGKILL) → workers notice and exit within seconds: no
+ * docs/failure-semantics.md: "the parent JVM dies (even SIGKILL) → workers notice and exit within seconds: no
  * orphans". A separate parent JVM ({@link OrphanParentMain}) starts two workers; the test kills it.
  */
 class NoOrphanWorkersTest {

@@ -18,7 +18,7 @@ import dev.loky.support.Tasks;
 import dev.loky.support.Pools;
 
 /**
- * DESIGN.md: "the task throws OutOfMemoryError → worker replaced; tasks sent ahead to it run
+ * docs/failure-semantics.md: "the task throws OutOfMemoryError → worker replaced; tasks sent ahead to it run
  * elsewhere, none fails". A worker halts itself right after answering with an OutOfMemoryError, so
  * the pool must treat it as leaving from that answer on: the tasks sent ahead to it, and the first
  * task submitted after the answer, must run on its replacement.

@@ -15,7 +15,7 @@ import dev.loky.support.PoolChecks;
 import dev.loky.support.Tasks;
 import dev.loky.support.Pools;
 
-/** DESIGN.md: "the task throws OutOfMemoryError → an error naming it; worker replaced". */
+/** docs/failure-semantics.md: "the task throws OutOfMemoryError → an error naming it; worker replaced". */
 class OutOfMemoryTest {
 
     @RegisterExtension

@@ -22,7 +22,7 @@ import dev.loky.support.Pids;
 import dev.loky.support.Tasks;
 import dev.loky.support.Pools;
 
-/** DESIGN.md: "resize down while busy → nothing: busy workers finish their task first"; submit never blocks. */
+/** docs/failure-semantics.md: "resize down while busy → nothing: busy workers finish their task first"; submit never blocks. */
 class ResizeTest {
 
     @TempDir

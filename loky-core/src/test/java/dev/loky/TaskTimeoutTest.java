@@ -22,7 +22,7 @@ import dev.loky.support.Pids;
 import dev.loky.support.Tasks;
 import dev.loky.support.Pools;
 
-/** DESIGN.md: "task exceeds its timeout → TaskTimeoutException; worker killed and replaced". */
+/** docs/failure-semantics.md: "task exceeds its timeout → TaskTimeoutException; worker killed and replaced". */
 class TaskTimeoutTest {
 
     @TempDir

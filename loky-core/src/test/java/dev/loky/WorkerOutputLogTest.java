@@ -21,7 +21,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.loky.support.Tasks;
 
 /**
- * DESIGN.md: a worker's stderr (and its System.out, moved there) is drained into the parent's log,
+ * docs/failure-semantics.md: a worker's stderr (and its System.out, moved there) is drained into the parent's log,
  * prefixed with the worker id. Captured with a logback appender on the {@code dev.loky} loggers.
  */
 class WorkerOutputLogTest {

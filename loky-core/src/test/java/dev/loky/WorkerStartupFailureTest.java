@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import dev.loky.support.Tasks;
 
 /**
- * DESIGN.md: "a worker cannot start (bad JVM arg, context fails) → WorkerStartupException with the
+ * docs/failure-semantics.md: "a worker cannot start (bad JVM arg, context fails) → WorkerStartupException with the
  * worker's stderr, for the waiting tasks; retries with backoff, no respawn storm".
  */
 class WorkerStartupFailureTest {

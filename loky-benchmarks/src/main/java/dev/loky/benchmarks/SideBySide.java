@@ -8,7 +8,6 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +19,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 /**
  * The side-by-side runner: runs every benchmark of this module once (the JMH ones through JMH's
  * API, then {@link KillLatency} and {@link IdleRss}), runs Python loky's equivalents when a
  * {@code python3} with loky (or joblib) is found, and prints one summary table with the targets of
- * DESIGN.md and the ratios between the measurements.
+ * the project (docs/benchmarks.md) and the ratios between the measurements.
  *
  * <pre>
  * java -cp loky-benchmarks/target/benchmarks.jar dev.loky.benchmarks.SideBySide \
@@ -218,56 +217,12 @@ public final class SideBySide {
 
     /** Runs loky_bench.py with the first python3 that can import loky; empty when there is none. */
     private static Map<String, String> runPythonLoky(String preferred) throws IOException, InterruptedException {
-        List<String> candidates = new ArrayList<>();
-        if (preferred != null) {
-            candidates.add(preferred);
-        }
-        candidates.add("python3");
-        candidates.add("/usr/bin/python3");
-        String python = null;
-        for (String candidate : candidates) {
-            if (succeeds(candidate, "-c", "try:\n from joblib.externals import loky\nexcept ImportError:\n import loky")) {
-                python = candidate;
-                break;
-            }
-        }
-        if (python == null) {
+        Optional<String> python = PythonLoky.find(preferred);
+        if (python.isEmpty()) {
             System.out.println("# Python loky: no python3 that imports joblib.externals.loky or loky; skipped");
             return Map.of();
         }
-        Path script = Files.createTempFile("loky_bench", ".py");
-        try (InputStream in = SideBySide.class.getResourceAsStream("loky_bench.py")) {
-            Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        System.out.println("# Python loky with " + python);
-        Process process = new ProcessBuilder(python, script.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
-        Map<String, String> values = new LinkedHashMap<>();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor();
-        Files.deleteIfExists(script);
-        for (String line : output.split("\n")) {
-            System.out.println("#   " + line);
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                values.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
-            }
-        }
-        return values;
-    }
-
-    private static boolean succeeds(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        System.out.println("# Python loky with " + python.get());
+        return PythonLoky.run(python.get(), "loky_bench.py");
     }
 }

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * DESIGN's start-up target: {@code SpringApplication.run} of the sample app with the starter vs
+ * The project's start-up target (docs/benchmarks.md): {@code SpringApplication.run} of the sample app with the starter vs
  * without it, + at most 50 ms. Each run is a fresh JVM ({@link TimedSpringRun}); the two modes
  * alternate (and swap order every round) so that machine load hits both alike; medians are reported.
  *

@@ -31,13 +31,16 @@ import javax.imageio.ImageIO;
  * The batch user's thumbnail job on real files (issue 19): JPEG photos of 1600-2400 x 1200-1600
  * pixels (generated here into {@code --dir}, once; no file is checked in) plus a few corrupt files,
  * each decoded with ImageIO, scaled to 320 px wide and written as a JPEG thumbnail. One cold run per
- * variant, as a user runs it: serial in this JVM, a 2-thread pool in this JVM, and {@code mapAll} on
+ * variant, as a user runs it: serial in this JVM, a 2-thread pool in this JVM, {@code mapAll} on
  * a new pool of 2 workers (its start included; {@code --worker-args} to try other worker JVM
- * arguments). Prints wall time, CPU time (all processes) and GC pauses (count, total) per variant.
+ * arguments), and Python loky's reusable executor with 2 workers and Pillow on the same files
+ * (loky_thumbnails.py; skipped without a python3 that has loky and Pillow). Prints wall time, CPU
+ * time (all processes) and GC pauses (count, total) per variant.
  *
  * <pre>
  * java -cp loky-benchmarks/target/benchmarks.jar dev.loky.benchmarks.ThumbnailFiles \
- *     [--dir /tmp/loky-photos] [--items 300] [--corrupt 5] [--worker-args "-Xmn256m"] [--only pool] [--idle-seconds 8,30]
+ *     [--dir /tmp/loky-photos] [--items 300] [--corrupt 5] [--worker-args "-Xmn256m"] [--only serial|threads|pool|python]
+ *     [--idle-seconds 8,30] [--python /usr/bin/python3] [--chunk-size N]
  * </pre>
  */
 public final class ThumbnailFiles {
@@ -55,6 +58,8 @@ public final class ThumbnailFiles {
         List<String> workerArgs = null;
         String only = null;
         List<Integer> idleSeconds = IDLE_SECONDS;
+        String python = null;
+        int chunkSize = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dir" -> dir = Path.of(args[++i]);
@@ -62,6 +67,8 @@ public final class ThumbnailFiles {
                 case "--corrupt" -> corrupt = Integer.parseInt(args[++i]);
                 case "--worker-args" -> workerArgs = args[++i].isBlank() ? List.of() : List.of(args[i].trim().split("\\s+"));
                 case "--only" -> only = args[++i];
+                case "--python" -> python = args[++i];
+                case "--chunk-size" -> chunkSize = Integer.parseInt(args[++i]);
                 case "--idle-seconds" -> idleSeconds = Stream.of(args[++i].split(",")).map(Integer::valueOf).sorted().toList();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -89,8 +96,25 @@ public final class ThumbnailFiles {
             }));
         }
         if (only == null || only.equals("pool")) {
-            report("loky mapAll, 2 workers" + (workerArgs == null ? "" : " " + workerArgs), onPool(files, out, workerArgs, idleSeconds));
+            report("loky mapAll, 2 workers" + (workerArgs == null ? "" : " " + workerArgs), onPool(files, out, workerArgs, idleSeconds, chunkSize));
         }
+        if (only == null || only.equals("python")) {
+            onPythonLoky(dir, python, idleSeconds.get(0));
+        }
+    }
+
+    /** The same files on Python loky (Pillow in place of ImageIO), when a python3 with loky and Pillow is found. */
+    private static void onPythonLoky(Path dir, String preferred, int idleSeconds) throws Exception {
+        java.util.Optional<String> python = PythonLoky.find(preferred, "PIL");
+        if (python.isEmpty()) {
+            System.out.println("Python loky: no python3 that imports loky (or joblib) and PIL; skipped"
+                    + " (Debian: apt-get install python3-joblib python3-pil)");
+            return;
+        }
+        Map<String, String> r = PythonLoky.run(python.get(), "loky_thumbnails.py", dir.toString(), String.valueOf(idleSeconds));
+        System.out.printf("%-40s wall %6s ms  CPU %6s ms  (no GC)  failed files %s%n", "Python loky " + r.get("loky_version")
+                + ", 2 workers", r.get("wall_ms"), r.get("cpu_ms"), r.get("failed"));
+        System.out.printf("  idle workers' RSS after %d s: [%s] MiB%n", idleSeconds, r.get("idle_rss_mib"));
     }
 
     /** Wall ms, CPU ms, GC pauses and GC ms. */
@@ -116,7 +140,8 @@ public final class ThumbnailFiles {
         return new Figures(wall, ImageJob.ownCpuMillis() - cpuBefore, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], -1);
     }
 
-    private static Figures onPool(List<String> files, Path out, List<String> workerArgs, List<Integer> idleSeconds) throws Exception {
+    private static Figures onPool(List<String> files, Path out, List<String> workerArgs, List<Integer> idleSeconds,
+            int chunkSize) throws Exception {
         PoolConfig.Builder config = PoolConfig.builder().name("thumbnails").maxWorkers(2);
         if (workerArgs != null) {
             config.jvmArgs(workerArgs);
@@ -133,7 +158,7 @@ public final class ThumbnailFiles {
                 thumbnail(f, Path.of(target));
                 long[] gc = gc();
                 return new long[] {ProcessHandle.current().pid(), gc[0], gc[1]};
-            }, files);
+            }, files, dev.loky.MapOptions.defaults().chunkSize(chunkSize));
             for (long[] r : result.results()) {
                 if (r != null) {
                     gcByWorker.merge(r[0], new long[] {r[1], r[2]}, (a, b) -> a[0] >= b[0] ? a : b);

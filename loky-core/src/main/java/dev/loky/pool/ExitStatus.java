@@ -1,5 +1,7 @@
 package dev.loky.pool;
 
+import dev.loky.protocol.ExitCodes;
+
 /** Names a process's exit code; a JVM killed by signal N exits with 128 + N. */
 final class ExitStatus {
 
@@ -20,7 +22,7 @@ final class ExitStatus {
 
     /** Killed by SIGKILL or SIGTERM: stopped by someone (the pool, most often), not failed on its own. */
     static boolean isKill(int exitCode) {
-        return exitCode == 128 + 9 || exitCode == 128 + 15;
+        return exitCode == ExitCodes.SIGKILL || exitCode == ExitCodes.SIGTERM;
     }
 
     /** "# SIGSEGV (0xb) at pc=..." in a HotSpot fatal-error banner. */
@@ -78,7 +80,7 @@ final class ExitStatus {
         if (exitCode == -1) {
             return "no exit code (the process could not be started or waited for)";
         }
-        if (exitCode == dev.loky.worker.WorkerMain.EXIT_AFTER_OUT_OF_MEMORY) {
+        if (exitCode == ExitCodes.AFTER_OUT_OF_MEMORY) {
             return "exit code " + exitCode + " (after OutOfMemoryError)";
         }
         String signal = signalName(exitCode);

@@ -37,7 +37,7 @@ final class OutOfMemory {
     }
 
     /**
-     * A worker that exited with {@link dev.loky.worker.WorkerMain#EXIT_AFTER_OUT_OF_MEMORY} before its
+     * A worker that exited with {@link dev.loky.protocol.ExitCodes#AFTER_OUT_OF_MEMORY} before its
      * error reply got out (there may have been no memory left to write it): the cause is rebuilt from
      * the worker's last output.
      */

@@ -1,5 +1,6 @@
 package dev.loky.pool;
 
+import dev.loky.LokyException;
 import dev.loky.PoolConfig;
 import dev.loky.RemoteTaskException;
 import dev.loky.RemoteWorkerMarker;
@@ -7,6 +8,7 @@ import dev.loky.TaskSerializationException;
 import dev.loky.TaskTimeoutException;
 import dev.loky.TerminatedWorkerException;
 import dev.loky.WorkerStartupException;
+import dev.loky.protocol.ExitCodes;
 import dev.loky.protocol.FrameType;
 import dev.loky.protocol.StreamedValues;
 import dev.loky.protocol.TaskReply;
@@ -76,7 +78,7 @@ final class Outcomes {
     void fail(PoolTask<?> task, Throwable error) {
         task.payload = null;
         task.streamed = null;
-        counters.finish(task, null, error);
+        task.finish(null, error, counters);
     }
 
     private void completeWithValue(PoolTask<?> task, TaskReply reply) {
@@ -90,7 +92,7 @@ final class Outcomes {
         }
         task.payload = null;
         task.streamed = null;
-        counters.finish(task, value, null);
+        task.finish(value, null, counters);
     }
 
     /** A result that came as chunks, already read by the channel's reader; {@code null} if none came. */
@@ -104,7 +106,7 @@ final class Outcomes {
         }
         task.payload = null;
         task.streamed = null;
-        counters.finish(task, streamed.value(), null);
+        task.finish(streamed.value(), null, counters);
     }
 
     ClassLoader loader() {
@@ -152,7 +154,18 @@ final class Outcomes {
         return new TerminatedWorkerException(w.name() + " stopped responding (no heartbeat for " + config.heartbeatTimeout()
                 + ": frozen, e.g. by SIGSTOP, swapped out or in a long pause) while running " + task
                 + "; it was killed (SIGKILL), only this task failed and the worker is being replaced.",
-                w.pid(), 137, "SIGKILL", w.outputTail());
+                w.pid(), ExitCodes.SIGKILL, "SIGKILL", w.outputTail());
+    }
+
+    /** The pool was shut down with {@code reason} while {@code task} ran on {@code w}, which is being killed. */
+    TerminatedWorkerException stopped(PoolTask<?> task, WorkerChannel w, String reason) {
+        return new TerminatedWorkerException(w.name() + " was stopped while running " + task + ": " + reason, w.pid(),
+                ExitCodes.SIGKILL, "SIGKILL", "");
+    }
+
+    /** The pool was shut down with {@code reason} before {@code task} was sent to a worker. */
+    LokyException notRun(PoolTask<?> task, String reason) {
+        return new LokyException(task + " did not run: " + reason);
     }
 
     /** The task's answer took longer than {@code limit} to read; its worker is being killed. */

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The counters every executor keeps ({@link ProcessPool} and {@link ThreadPool}), and the one place
- * a finished task is counted and told to the listeners.
+ * The counters every executor keeps ({@link ProcessPool} and {@link ThreadPool}). They only count and
+ * tell the listeners; {@link PoolTask#finish} completes a future and calls them.
  *
  * <p>Thread-safe: each counter is atomic; a snapshot reads them one by one, so its figures may be
  * a few tasks apart from each other while tasks finish.
@@ -45,23 +45,17 @@ final class PoolCounters {
         restarts.get(reason).incrementAndGet();
     }
 
-    /**
-     * Completes a task's future with its value or error; counts it and tells the listeners only if
-     * this call completed it (a task completes exactly once, whoever gets there first).
-     */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    boolean finish(PoolTask task, Object value, Throwable error) {
-        boolean completed = task.claim();
-        if (completed) {
-            // counted before the future completes, so a caller that sees it done sees it counted
-            (error == null ? succeeded : failed).incrementAndGet();
-            task.settle(value, error);
-            TaskOutcome outcome = PoolTask.outcomeOf(error);
-            Duration elapsed = task.elapsed();
-            listeners.fire(l -> l.taskFinished(outcome, elapsed));
-            listeners.fire(l -> l.taskCompleted(task.description, task.workerPid, outcome, elapsed, error));
-        }
-        return completed;
+    /** Counts a task that finished with {@code error} ({@code null}: it succeeded); {@link PoolTask#finish} calls it once per task. */
+    void count(Throwable error) {
+        (error == null ? succeeded : failed).incrementAndGet();
+    }
+
+    /** Tells the listeners that {@code task} finished; {@link PoolTask#finish} calls it once per task, after its future completed. */
+    void tellFinished(PoolTask<?> task, Throwable error) {
+        TaskOutcome outcome = PoolTask.outcomeOf(error);
+        Duration elapsed = task.elapsed();
+        listeners.fire(l -> l.taskFinished(outcome, elapsed));
+        listeners.fire(l -> l.taskCompleted(task.description, task.workerPid, outcome, elapsed, error));
     }
 
     /** A caller cancelled its task. */

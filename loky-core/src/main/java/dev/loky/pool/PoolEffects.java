@@ -1,16 +1,14 @@
 package dev.loky.pool;
 
 import dev.loky.PoolConfig;
-import dev.loky.LokyException;
-import dev.loky.TerminatedWorkerException;
 import dev.loky.memory.LeakDetector;
+import dev.loky.protocol.ExitCodes;
 import dev.loky.protocol.Frame;
 import dev.loky.protocol.FrameReader;
 import dev.loky.protocol.FrameType;
 import dev.loky.protocol.MemoryReference;
 import dev.loky.protocol.StreamedValues;
 import dev.loky.protocol.TaskReply;
-import dev.loky.worker.WorkerMain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,10 +152,9 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
             after.add(() -> task.cancel(true));
         } else if (runningOn != null) {
             WorkerChannel channel = runningOn.channel;
-            after.add(() -> outcomes.fail(task, new TerminatedWorkerException(channel.name() + " was stopped while running "
-                    + task + ": " + reason, channel.pid(), 137, "SIGKILL", "")));
+            after.add(() -> outcomes.fail(task, outcomes.stopped(task, channel, reason)));
         } else {
-            after.add(() -> outcomes.fail(task, new LokyException(task + " did not run: " + reason)));
+            after.add(() -> outcomes.fail(task, outcomes.notRun(task, reason)));
         }
     }
 
@@ -334,7 +331,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
             counters.listeners().fire(l -> l.workerRestarted(why.restart));
         }
         if (departure.lost() != null) {
-            outcomes.fail(departure.lost(), exitCode == WorkerMain.EXIT_AFTER_OUT_OF_MEMORY
+            outcomes.fail(departure.lost(), exitCode == ExitCodes.AFTER_OUT_OF_MEMORY
                     ? OutOfMemory.afterExit(channel, departure.lost(), output)
                     : outcomes.terminated(channel, exitCode, departure.lost(), output, why));
         }

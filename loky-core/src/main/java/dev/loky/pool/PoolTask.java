@@ -63,17 +63,28 @@ final class PoolTask<T> extends CompletableFuture<T> {
      * result, or the caller cancelling). The winner counts the outcome and then completes the future,
      * so that counters already include a task by the time anyone can see it done.
      */
-    boolean claim() {
+    private boolean claim() {
         return settled.compareAndSet(false, true);
     }
 
-    /** Completes a task claimed with {@link #claim()}. */
-    void settle(T value, Throwable error) {
+    /**
+     * The one place the pools complete a task's future, with its value or its error: claims it, has
+     * it counted (before anyone can see it done), completes the future, and has the listeners told.
+     * {@code false} when another path got there first (a task completes exactly once).
+     */
+    @SuppressWarnings("unchecked")
+    boolean finish(Object value, Throwable error, PoolCounters counters) {
+        if (!claim()) {
+            return false;
+        }
+        counters.count(error);
         if (error == null) {
-            super.complete(value);
+            super.complete((T) value);
         } else {
             super.completeExceptionally(error);
         }
+        counters.tellFinished(this, error);
+        return true;
     }
 
     @Override

@@ -189,8 +189,8 @@ final class ThreadPool extends AbstractProcessExecutor {
             ScheduledFuture<?> timeout = null;
             if (future.timeout != null) {
                 timeout = timer.schedule(() -> {
-                    if (counters.finish(future, null, new TaskTimeoutException(future + " did not finish within "
-                            + future.timeout + "; its thread was interrupted", future.timeout))) {
+                    if (future.finish(null, new TaskTimeoutException(future + " did not finish within "
+                            + future.timeout + "; its thread was interrupted", future.timeout), counters)) {
                         interrupt();
                     }
                 }, future.timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -211,7 +211,7 @@ final class ThreadPool extends AbstractProcessExecutor {
                     Thread.interrupted();
                 }
             }
-            counters.finish(future, value, error);
+            future.finish(value, error, counters);
         }
     }
 }

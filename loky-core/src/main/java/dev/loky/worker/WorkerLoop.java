@@ -4,6 +4,7 @@ import dev.loky.AfterReadyWarmUp;
 import dev.loky.RemoteRunnable;
 import dev.loky.TaskSerializationException;
 import dev.loky.protocol.BetweenItems;
+import dev.loky.protocol.ExitCodes;
 import dev.loky.protocol.Frame;
 import dev.loky.protocol.FrameReader;
 import dev.loky.protocol.FrameType;
@@ -367,7 +368,7 @@ final class WorkerLoop {
             replyError(id, failure);
             if (failure instanceof OutOfMemoryError) {
                 log.println("loky worker: exiting after OutOfMemoryError: " + failure);
-                Runtime.getRuntime().halt(WorkerMain.EXIT_AFTER_OUT_OF_MEMORY);
+                Runtime.getRuntime().halt(ExitCodes.AFTER_OUT_OF_MEMORY);
             }
             return;
         }

@@ -21,12 +21,8 @@ public final class WorkerMain {
     /** The system property set to {@code "true"} in every worker JVM. */
     public static final String WORKER_PROPERTY = "loky.worker.process";
 
-    /**
-     * Exit status of a worker that halts after an {@link OutOfMemoryError} (its state is suspect, so it
-     * is replaced). Not 3, which {@code -XX:+ExitOnOutOfMemoryError} and many programs' own
-     * {@code System.exit(3)} use, nor a shell (126, 127) or signal (128+) status.
-     */
-    public static final int EXIT_AFTER_OUT_OF_MEMORY = 113;
+    /** Exit status of a worker that halts after an {@link OutOfMemoryError}: {@link dev.loky.protocol.ExitCodes#AFTER_OUT_OF_MEMORY}. */
+    public static final int EXIT_AFTER_OUT_OF_MEMORY = dev.loky.protocol.ExitCodes.AFTER_OUT_OF_MEMORY;
 
     private WorkerMain() {
     }

@@ -210,7 +210,7 @@ class SchedulerTest {
         h.submit();
         assertThat(h.log).endsWith("send t2 to 2", "launch 3");
         h.ready(h.worker(3));
-        h.submit(); // all three may run: the spare stands by beyond them (DESIGN: spares are beyond max-workers)
+        h.submit(); // all three may run: the spare stands by beyond them (docs/spring.md, loky.worker.spares: spares are beyond max-workers)
         assertThat(h.log).endsWith("send t3 to 3", "launch 4");
         h.ready(h.worker(4));
         PoolTask<Object> fourth = h.submit(); // three run: the fourth task waits, the spare does not take it

@@ -24,25 +24,41 @@ class WorkerCommandTest {
     @Test
     void theUsersMaxHeapStillGetsASmallFirstHeapAndTheYoungGenerationDefaults() {
         List<String> cmd = command("-Xmx256m");
-        assertThat(cmd).contains("-Xms24m", "-XX:NewSize=16m", "-XX:MaxNewSize=64m", "-Xmx256m");
+        // G1's young generation may grow to half of the user's heap
+        assertThat(cmd).contains("-Xms24m", "-XX:+UseG1GC", "-XX:NewSize=8m", "-XX:MaxNewSize=128m", "-Xmx256m");
         assertThat(cmd.stream().filter(a -> a.startsWith("-Xmx"))).containsExactly("-Xmx256m");
     }
 
     @Test
     void withoutUserHeapSettingsTheDefaultsApply() {
         List<String> cmd = command();
-        assertThat(cmd).contains("-Xms24m", "-XX:NewSize=16m", "-XX:MaxNewSize=64m");
+        long heap = WorkerCommand.defaultHeapMiB(2);
+        assertThat(cmd).contains("-Xms24m", "-Xmx" + heap + "m", "-XX:+UseG1GC", "-XX:NewSize=8m",
+                "-XX:MaxNewSize=" + Math.min(512, heap / 2) + "m", "-XX:G1PeriodicGCInterval=3000");
         assertThat(cmd.stream().filter(a -> a.startsWith("-Xmx"))).hasSize(1);
+        assertThat(cmd.stream().filter(a -> a.matches("-XX:\\+Use\\w*GC"))).containsExactly("-XX:+UseG1GC");
+    }
+
+    @Test
+    void anotherCollectorKeepsItsOwnYoungGenerationDefaultsAndNoG1Flags() {
+        List<String> cmd = command("-XX:+UseSerialGC");
+        assertThat(cmd).contains("-Xms24m", "-XX:NewSize=16m", "-XX:MaxNewSize=64m", "-XX:+UseSerialGC")
+                .doesNotContain("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=3000");
+        assertThat(command("-XX:+UseParallelGC")).contains("-XX:NewSize=16m", "-XX:MaxNewSize=64m")
+                .noneMatch(a -> a.startsWith("-XX:G1"));
+        // the last collector named wins, as in the JVM
+        assertThat(command("-XX:+UseSerialGC", "-XX:+UseG1GC")).contains("-XX:NewSize=8m", "-XX:G1PeriodicGCInterval=3000");
+        assertThat(command("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=0")).doesNotContain("-XX:G1PeriodicGCInterval=3000");
     }
 
     @Test
     void theUsersOwnFirstHeapOrATinyMaxHeapIsLeftAlone() {
-        assertThat(command("-Xmx256m", "-Xms128m")).doesNotContain("-Xms24m", "-XX:NewSize=16m");
+        assertThat(command("-Xmx256m", "-Xms128m")).doesNotContain("-Xms24m").noneMatch(a -> a.startsWith("-XX:NewSize"));
         assertThat(command("-XX:MaxHeapSize=16m")).doesNotContain("-Xms24m");
-        assertThat(command("-XX:MaxRAMPercentage=50")).doesNotContain("-Xms24m", "-XX:NewSize=16m");
+        assertThat(command("-XX:MaxRAMPercentage=50")).doesNotContain("-Xms24m").noneMatch(a -> a.startsWith("-XX:NewSize"));
         // a max heap too small for a 64 MiB young generation gets the small first heap only
-        assertThat(command("-Xmx100m")).contains("-Xms24m").doesNotContain("-XX:NewSize=16m");
-        assertThat(command("-Xmx1g", "-Xmn32m")).contains("-Xms24m").doesNotContain("-XX:NewSize=16m");
+        assertThat(command("-Xmx100m")).contains("-Xms24m").noneMatch(a -> a.startsWith("-XX:NewSize"));
+        assertThat(command("-Xmx1g", "-Xmn32m")).contains("-Xms24m").noneMatch(a -> a.startsWith("-XX:NewSize"));
     }
 
     @Test
@@ -88,6 +104,28 @@ class WorkerCommandTest {
             // before: the whole -Xmx256m was the first heap (committed = max) and stayed resident when idle
             assertThat(committed).isLessThan(64L << 20);
             assertThat(max).isGreaterThan(200L << 20);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRealDefaultWorkerRunsG1WithTheFlagsAsGiven() throws Exception {
+        ProcessExecutor pool = ProcessExecutors.create(PoolConfig.builder().name("g1-defaults").maxWorkers(1).build());
+        try {
+            List<String> seen = pool.submit(() -> {
+                var hotspot = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+                List<String> values = new java.util.ArrayList<>();
+                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().forEach(gc -> values.add(gc.getName()));
+                for (String flag : List.of("UseG1GC", "G1PeriodicGCInterval", "NewSize", "MaxNewSize")) {
+                    values.add(flag + "=" + hotspot.getVMOption(flag).getValue());
+                }
+                return values;
+            }).get(60, TimeUnit.SECONDS);
+            long heap = WorkerCommand.defaultHeapMiB(1);
+            // the JVM took the young generation's bounds as given (it adjusts them, with a warning, when they do not fit)
+            assertThat(seen).contains("G1 Young Generation", "UseG1GC=true", "G1PeriodicGCInterval=3000",
+                    "NewSize=" + (8L << 20), "MaxNewSize=" + (Math.min(512, heap / 2) << 20));
         } finally {
             pool.shutdownNow();
         }

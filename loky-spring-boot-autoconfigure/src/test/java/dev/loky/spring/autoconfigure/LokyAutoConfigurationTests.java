@@ -99,6 +99,9 @@ class LokyAutoConfigurationTests {
             args.add(LokyPoolConfigFactory.TRIM_NATIVE_HEAP);
         }
         args.add(LokyPoolConfigFactory.DEVTOOLS_RESTART_OFF);
+        if (java.util.Arrays.stream(user).noneMatch(arg -> arg.matches("-XX:\\+Use\\w*GC"))) {
+            args.add(LokyPoolConfigFactory.SERIAL_GC);
+        }
         args.addAll(List.of(user));
         return args.toArray(String[]::new);
     }
@@ -112,6 +115,19 @@ class LokyAutoConfigurationTests {
         assertThat(LokyPoolConfigFactory.trimsNativeHeap(Runtime.Version.parse("21.0.1"), "Linux")).isTrue();
         assertThat(LokyPoolConfigFactory.trimsNativeHeap(Runtime.Version.parse("25"), "Linux")).isTrue();
         assertThat(LokyPoolConfigFactory.trimsNativeHeap(Runtime.Version.parse("25"), "Mac OS X")).isFalse();
+    }
+
+    @Test
+    void springWorkersUseTheSerialCollectorUnlessTheUserNamesOne() {
+        runner.run(context -> {
+            assertThat(context.getBean(ProcessExecutor.class).config().jvmArgs()).contains(LokyPoolConfigFactory.SERIAL_GC);
+            context.getBean(ProcessExecutor.class).shutdownNow();
+        });
+        runner.withPropertyValues("loky.worker.jvm-args=-XX:+UseG1GC").run(context -> {
+            assertThat(context.getBean(ProcessExecutor.class).config().jvmArgs()).contains("-XX:+UseG1GC")
+                    .doesNotContain(LokyPoolConfigFactory.SERIAL_GC);
+            context.getBean(ProcessExecutor.class).shutdownNow();
+        });
     }
 
     @Test

@@ -20,7 +20,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
- * DESIGN "Observability across the process boundary": the worker's own log lines carry the caller's
+ * docs/observability.md: the worker's own log lines carry the caller's
  * trace id. A real tracer (Brave, which puts {@code traceId}/{@code spanId} into the MDC of whatever
  * thread has a span in scope) on both sides, a real worker JVM that logs through Logback with a
  * pattern printing those MDC keys, and the parent's log, where loky forwards the worker's output
