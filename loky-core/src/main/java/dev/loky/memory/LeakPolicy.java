@@ -82,6 +82,11 @@ public final class LeakPolicy {
         return hasReference() && heapBytes - referenceLive > thresholdBytes;
     }
 
+    /** How much more {@code liveHeap} may grow before it is over the threshold; {@code 0} when it is already. */
+    public long headroom(long liveHeap) {
+        return Math.max(0, referenceLive + thresholdBytes - liveHeap);
+    }
+
     /** The memory outside the heap has grown past the threshold over the reference (both known). */
     public boolean outsideGrew(long resident, long committedHeap) {
         return resident >= 0 && referenceOutside >= 0 && outside(resident, committedHeap) - referenceOutside > thresholdBytes;

@@ -20,11 +20,6 @@ final class ExitStatus {
         return signal > 0 && signal < 65 ? "signal " + signal : null;
     }
 
-    /** Killed by SIGKILL or SIGTERM: stopped by someone (the pool, most often), not failed on its own. */
-    static boolean isKill(int exitCode) {
-        return exitCode == ExitCodes.SIGKILL || exitCode == ExitCodes.SIGTERM;
-    }
-
     /** "# SIGSEGV (0xb) at pc=..." in a HotSpot fatal-error banner. */
     private static final java.util.regex.Pattern FATAL_SIGNAL =
             java.util.regex.Pattern.compile("^#\\s+(SIG[A-Z]+) \\(0x[0-9a-fA-F]+\\)", java.util.regex.Pattern.MULTILINE);

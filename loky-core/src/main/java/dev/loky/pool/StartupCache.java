@@ -1,5 +1,6 @@
 package dev.loky.pool;
 
+import dev.loky.protocol.ExitCodes;
 import dev.loky.protocol.WorkerInit;
 
 import org.slf4j.Logger;
@@ -146,7 +147,7 @@ final class StartupCache {
                 log.info("loky worker startup cache written: {}", cacheFile);
             } else {
                 Files.deleteIfExists(recording.temporary());
-                if (exitCode != -1 && !ExitStatus.isKill(exitCode)) {
+                if (exitCode != -1 && !ExitCodes.isStopped(exitCode)) {
                     notRecorded(exitCode, output);
                 }
             }

@@ -19,6 +19,11 @@ public final class ExitCodes {
     /** Stopped with SIGTERM. */
     public static final int SIGTERM = 128 + 15;
 
+    /** Killed by SIGKILL or SIGTERM: stopped by someone (the pool, most often), not failed on its own. */
+    public static boolean isStopped(int exitCode) {
+        return exitCode == SIGKILL || exitCode == SIGTERM;
+    }
+
     private ExitCodes() {
     }
 }

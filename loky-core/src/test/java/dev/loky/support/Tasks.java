@@ -248,10 +248,18 @@ public final class Tasks {
 
     private static final List<byte[]> RETAINED = new ArrayList<>();
 
-    /** Retains {@code mebibytes} more MiB in this JVM for good: a leak. Returns the pid. */
+    /** {@link #leak}'s blocks: a quarter MiB, under G1's humongous size (half a region, 512 KiB with the default heap). */
+    private static final int LEAK_BLOCK = 1 << 18;
+
+    /**
+     * Retains {@code mebibytes} more MiB in this JVM for good: a leak. Returns the pid. In blocks of
+     * a quarter MiB: under G1 (the workers' default collector) an array of half a region or more
+     * takes whole regions, so a 1 MiB array (1 MiB and its header) holds 2 MiB of heap, and a leak
+     * of such arrays is, truly, twice the heap; these blocks take what they hold under every collector.
+     */
     public static synchronized long leak(int mebibytes) {
-        for (int i = 0; i < mebibytes; i++) {
-            byte[] block = new byte[1 << 20];
+        for (int i = 0; i < mebibytes * ((1 << 20) / LEAK_BLOCK); i++) {
+            byte[] block = new byte[LEAK_BLOCK];
             block[i % block.length] = 1;
             RETAINED.add(block);
         }
@@ -260,7 +268,7 @@ public final class Tasks {
 
     /** The MiB {@link #leak} retains in this JVM so far. */
     public static synchronized int leakedMebibytes() {
-        return RETAINED.size();
+        return RETAINED.size() / ((1 << 20) / LEAK_BLOCK);
     }
 
     private static final List<java.nio.ByteBuffer> RETAINED_NATIVE = new ArrayList<>();
