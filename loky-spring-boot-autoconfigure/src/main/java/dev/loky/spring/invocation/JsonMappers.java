@@ -27,9 +27,6 @@ public final class JsonMappers {
         return mapper;
     }
 
-    /** The property that switches off the round-trip check at start-up and strict reading of calls. */
-    public static final String VERIFY_ROUND_TRIP_PROPERTY = "loky.json.verify-round-trip";
-
     /**
      * The mapper that calls travel with: the application's, reading strictly (an unknown property
      * is an error, not silently dropped) unless {@code loky.json.verify-round-trip=false}. Both
@@ -40,10 +37,5 @@ public final class JsonMappers {
             return mapper;
         }
         return mapper.rebuild().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-    }
-
-    /** The value of {@code loky.json.verify-round-trip}: anything but {@code false} means on. */
-    public static boolean verifyRoundTrip(String value) {
-        return value == null || !value.trim().equalsIgnoreCase("false");
     }
 }

@@ -66,7 +66,8 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
      */
     public ProcessAsyncAnnotationBeanPostProcessor(ConfigurableListableBeanFactory beanFactory, Supplier<ProcessExecutor> executor,
             Supplier<JsonMapper> mapper, Supplier<ProcessAsyncExceptionHandler> exceptionHandler) {
-        this(() -> new ProcessAsyncInvoker(executor, mapper, exceptionHandler, new EmbeddedValueResolver(beanFactory), beanFactory));
+        this(() -> new ProcessAsyncInvoker(executor, mapper, exceptionHandler, new EmbeddedValueResolver(beanFactory), beanFactory,
+                InvocationSettings.from(beanFactory)));
         this.beanFactory = beanFactory;
     }
 

@@ -37,15 +37,20 @@ class ProcessAsyncInvoker implements AutoCloseable {
     private final Supplier<Object> observationRegistry;
     private final Map<MethodKey, ProcessAsyncMethod> methods = new ConcurrentHashMap<>();
     private final AtomicLong uncaughtFailures = new AtomicLong();
-    private volatile Boolean recordArguments;
+    private final boolean recordArguments;
+    /** The pool's initializer when it remembers called beans (the Spring worker context), else empty; looked up once. */
+    private final Supplier<java.util.Optional<CalledBeans>> calledBeans;
     /** While the context's singletons are created: the round-trip checks running in the background; else {@code null}. */
     private volatile BackgroundChecks backgroundChecks;
 
     ProcessAsyncInvoker(Supplier<ProcessExecutor> executor, Supplier<JsonMapper> mapper,
-            Supplier<ProcessAsyncExceptionHandler> exceptionHandler, StringValueResolver resolver, ListableBeanFactory beanFactory) {
+            Supplier<ProcessAsyncExceptionHandler> exceptionHandler, StringValueResolver resolver, ListableBeanFactory beanFactory,
+            InvocationSettings settings) {
         this.executor = executor;
-        this.verifyRoundTrip = JsonMappers.verifyRoundTrip(resolver == null ? null : resolver.resolveStringValue(
-                "${" + JsonMappers.VERIFY_ROUND_TRIP_PROPERTY + ":true}"));
+        this.verifyRoundTrip = settings.verifyRoundTrip();
+        this.recordArguments = settings.recordArguments();
+        this.calledBeans = SingletonSupplier.of(() -> java.util.Optional.ofNullable(
+                executor.get().config().initializer() instanceof CalledBeans called ? called : null));
         this.mapper = SingletonSupplier.of(() -> JsonMappers.forCalls(mapper.get(), verifyRoundTrip));
         this.exceptionHandler = exceptionHandler;
         this.resolver = resolver;
@@ -105,17 +110,6 @@ class ProcessAsyncInvoker implements AutoCloseable {
         }
     }
 
-    /** {@code loky.insights.record-arguments}: read once, through the context's placeholder resolver. */
-    private boolean recordArguments() {
-        Boolean show = recordArguments;
-        if (show == null) {
-            String value = resolver == null ? null : resolver.resolveStringValue("${loky.insights.record-arguments:false}");
-            show = Boolean.parseBoolean(value);
-            recordArguments = show;
-        }
-        return show;
-    }
-
     /** Fire-and-forget calls that failed since the context started. */
     public long uncaughtFailures() {
         return uncaughtFailures.get();
@@ -128,15 +122,15 @@ class ProcessAsyncInvoker implements AutoCloseable {
         ProcessExecutor pool = executor.get();
         PoolConfig config = pool.config();
         String key = config.startMethod() == StartMethod.THREADS ? inProcessKey : null;
-        if (beanName != null && config.initializer() instanceof CalledBeans called) {
-            called.called(beanName, method.targetClass());
+        if (beanName != null) {
+            calledBeans.get().ifPresent(called -> called.called(beanName, method.targetClass()));
         }
         java.util.Map<String, String> context = CallContext.capture();
         // started before the call is built: the tracer writes the trace headers into the context
         Object observation = CallContext.OBSERVATION ? CallObservations.start(observationRegistry.get(), method, context) : null;
         ProcessAsyncCall call = new ProcessAsyncCall(beanName, method.targetClass().getName(), method.method().getName(),
                 method.parameterTypeNames(), written, key, context);
-        if (recordArguments()) {
+        if (recordArguments) {
             call.showArguments();
         }
         CompletableFuture<byte[]> submitted;

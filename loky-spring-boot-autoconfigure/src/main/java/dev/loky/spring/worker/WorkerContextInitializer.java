@@ -241,7 +241,7 @@ public final class WorkerContextInitializer implements RemoteRunnable, AfterRead
         ConfigurableApplicationContext context = application.run(arguments);
 
         JsonMapper mapper = JsonMappers.forCalls(JsonMappers.of(context),
-                JsonMappers.verifyRoundTrip(context.getEnvironment().getProperty(JsonMappers.VERIFY_ROUND_TRIP_PROPERTY)));
+                dev.loky.spring.invocation.InvocationSettings.from(context.getEnvironment()).verifyRoundTrip());
         warm(mapper);
         workerContext = context;
         LokyWorkerContext.set(context);
