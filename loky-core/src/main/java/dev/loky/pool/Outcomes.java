@@ -176,7 +176,17 @@ final class Outcomes {
                 + "), as a value built to be slow to read does; " + w.name() + " was killed and is being replaced.", null);
     }
 
-    TerminatedWorkerException terminated(WorkerChannel w, int exitCode, PoolTask<?> task, String output, Leaving why) {
+    /**
+     * What the caller of {@code task} gets when its worker exited with {@code exitCode} while
+     * holding it: a {@code WorkerOutOfMemoryException} when the worker halted after an
+     * {@link OutOfMemoryError} ({@link ExitCodes#AFTER_OUT_OF_MEMORY}), else a {@code TerminatedWorkerException}.
+     */
+    LokyException exited(WorkerChannel w, int exitCode, PoolTask<?> task, String output, Leaving why) {
+        return exitCode == ExitCodes.AFTER_OUT_OF_MEMORY ? OutOfMemory.afterExit(w, task, output)
+                : terminated(w, exitCode, task, output, why);
+    }
+
+    private TerminatedWorkerException terminated(WorkerChannel w, int exitCode, PoolTask<?> task, String output, Leaving why) {
         if (why == Leaving.UNREADABLE_REPLY) {
             return new TerminatedWorkerException(w.name() + " was killed (SIGKILL) while running " + task
                     + ": its answer to an earlier task could not be read in time; that task and this one failed,"

@@ -2,7 +2,6 @@ package dev.loky.pool;
 
 import dev.loky.PoolConfig;
 import dev.loky.memory.LeakDetector;
-import dev.loky.protocol.ExitCodes;
 import dev.loky.protocol.Frame;
 import dev.loky.protocol.FrameReader;
 import dev.loky.protocol.FrameType;
@@ -331,9 +330,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
             counters.listeners().fire(l -> l.workerRestarted(why.restart));
         }
         if (departure.lost() != null) {
-            outcomes.fail(departure.lost(), exitCode == ExitCodes.AFTER_OUT_OF_MEMORY
-                    ? OutOfMemory.afterExit(channel, departure.lost(), output)
-                    : outcomes.terminated(channel, exitCode, departure.lost(), output, why));
+            outcomes.fail(departure.lost(), outcomes.exited(channel, exitCode, departure.lost(), output, why));
         }
         if (departure.startupError() != null) {
             startupFailures.failed(departure.startupError(), channel.name());

@@ -1,0 +1,80 @@
+package dev.loky.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loky.LokyException;
+import dev.loky.PoolConfig;
+import dev.loky.TerminatedWorkerException;
+import dev.loky.WorkerOutOfMemoryException;
+import dev.loky.memory.LeakDetector;
+import dev.loky.protocol.ExitCodes;
+
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The failure room without a worker JVM: what a caller gets is built from facts (an exit code, a
+ * worker's output, a shutdown reason) by {@link Outcomes}, and {@link PoolTask#finish} completes a
+ * future once, counting it once.
+ */
+class OutcomesTest {
+
+    private final PoolCounters counters = new PoolCounters(List.of());
+    private final Outcomes outcomes = new Outcomes(PoolConfig.builder().build(), getClass().getClassLoader(), counters);
+    private final WorkerChannel channel = new WorkerChannel(new WorkerSlot(3, false, null, 2, System.nanoTime()), "test",
+            new LeakDetector(100L << 20, 1000), 1_000_000_000L);
+
+    private PoolTask<Object> task(long id) {
+        return new PoolTask<>(id, new byte[0], null, "lambda in Jobs", t -> { });
+    }
+
+    @Test
+    void aSignalExitNamesTheSignalAndKeepsTheOutputOutOfTheMessage() {
+        LokyException error = outcomes.exited(channel, ExitCodes.SIGKILL, task(1), "secret=hunter2\n", Leaving.CRASHED);
+        assertThat(error).isInstanceOf(TerminatedWorkerException.class)
+                .hasMessageContaining("exit code 137 (SIGKILL)").hasMessageContaining("only this task failed")
+                .hasMessageNotContaining("hunter2");
+        TerminatedWorkerException terminated = (TerminatedWorkerException) error;
+        assertThat(terminated.exitCode()).isEqualTo(137);
+        assertThat(terminated.signal()).isEqualTo("SIGKILL");
+        assertThat(terminated.workerOutput()).contains("hunter2");
+    }
+
+    @Test
+    void aFatalErrorBannerNamesTheSignalThatTheExitCodeHides() {
+        String banner = "#\n# A fatal error has been detected by the Java Runtime Environment:\n#\n#  SIGSEGV (0xb) at pc=0x1, pid=7, tid=8\n";
+        TerminatedWorkerException error = (TerminatedWorkerException) outcomes.exited(channel, 134, task(2), banner, Leaving.CRASHED);
+        assertThat(error.signal()).isEqualTo("SIGSEGV");
+        assertThat(error).hasMessageContaining("SIGSEGV");
+    }
+
+    @Test
+    void theOutOfMemoryExitCodeIsAnOutOfMemoryFailure() {
+        LokyException error = outcomes.exited(channel, ExitCodes.AFTER_OUT_OF_MEMORY, task(3),
+                "Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space\n", Leaving.CRASHED);
+        assertThat(error).isInstanceOf(WorkerOutOfMemoryException.class).hasMessageContaining("out of memory");
+        assertThat(error.getCause()).isInstanceOf(OutOfMemoryError.class).hasMessage("Java heap space");
+    }
+
+    @Test
+    void aShutdownFailsARunningTaskAsStoppedAndAQueuedOneAsNotRun() {
+        TerminatedWorkerException stopped = outcomes.stopped(task(4), channel, "the JVM is exiting");
+        assertThat(stopped.exitCode()).isEqualTo(ExitCodes.SIGKILL);
+        assertThat(stopped).hasMessageContaining("was stopped while running task #4 (lambda in Jobs): the JVM is exiting");
+        assertThat(outcomes.notRun(task(5), "the JVM is exiting")).hasMessage("task #5 (lambda in Jobs) did not run: the JVM is exiting");
+    }
+
+    @Test
+    void aFutureCompletesOnceAndIsCountedOnce() {
+        PoolTask<Object> task = task(6);
+        outcomes.fail(task, new LokyException("first"));
+        outcomes.fail(task, new LokyException("second"));
+        assertThat(task.finish("late value", null, counters)).isFalse();
+        Assertions.assertThatThrownBy(task::get).isInstanceOf(ExecutionException.class).hasRootCauseMessage("first");
+        assertThat(counters.failed.get()).isEqualTo(1);
+        assertThat(counters.succeeded.get()).isZero();
+    }
+}
