@@ -47,9 +47,9 @@ class ClusterProcessesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        instance = Hazelcast.newHazelcastInstance(TestClusters.config(CLUSTER, BASE_PORT, MEMBERS));
+        instance = Hazelcast.newHazelcastInstance(LoopbackHazelcast.config(CLUSTER, BASE_PORT, MEMBERS));
         executor = ClusterExecutors.create(instance, PoolConfig.builder().name("caller").maxWorkers(1).prestart(true).build(),
-                ClusterExecutors.Routing.LEAST_LOADED, TestClusters.SECRET);
+                ClusterExecutors.Routing.LEAST_LOADED, LoopbackHazelcast.SECRET);
         startMember();
     }
 

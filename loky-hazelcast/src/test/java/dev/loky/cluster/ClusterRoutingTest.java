@@ -47,10 +47,10 @@ class ClusterRoutingTest {
     private List<ProcessExecutor> cluster(int members, int threads, ClusterExecutors.Routing routing) {
         String name = "routing-" + System.nanoTime();
         for (int i = 0; i < members; i++) {
-            HazelcastInstance instance = Hazelcast.newHazelcastInstance(TestClusters.config(name, BASE_PORT, members));
+            HazelcastInstance instance = Hazelcast.newHazelcastInstance(LoopbackHazelcast.config(name, BASE_PORT, members));
             instances.add(instance);
             executors.add(ClusterExecutors.create(instance, PoolConfig.builder().name("member" + i).maxWorkers(threads)
-                    .startMethod(StartMethod.THREADS).build(), routing, TestClusters.SECRET));
+                    .startMethod(StartMethod.THREADS).build(), routing, LoopbackHazelcast.SECRET));
         }
         // every member sees every other's load before a test routes anything
         await().atMost(Duration.ofSeconds(20)).until(() -> executors.stream()
@@ -183,7 +183,7 @@ class ClusterRoutingTest {
         assertThatThrownBy(() -> ClusterExecutors.Routing.of("nearest")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("local-first or least-loaded");
         assertThat(ClusterExecutors.Routing.of("least-loaded")).isEqualTo(ClusterExecutors.Routing.LEAST_LOADED);
-        assertThatThrownBy(() -> ClusterExecutors.create(instances.get(0), PoolConfig.builder().build(), TestClusters.SECRET))
+        assertThatThrownBy(() -> ClusterExecutors.create(instances.get(0), PoolConfig.builder().build(), LoopbackHazelcast.SECRET))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("already has a loky cluster executor");
         assertThat(first.execute(() -> { }).join()).isNull();
         first.shutdown();

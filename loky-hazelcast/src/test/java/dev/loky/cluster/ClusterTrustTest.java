@@ -56,7 +56,7 @@ class ClusterTrustTest {
     }
 
     private ProcessExecutor member(String cluster, String name, String secret) {
-        HazelcastInstance instance = Hazelcast.newHazelcastInstance(TestClusters.config(cluster, BASE_PORT, 3));
+        HazelcastInstance instance = Hazelcast.newHazelcastInstance(LoopbackHazelcast.config(cluster, BASE_PORT, 3));
         instances.add(instance);
         ProcessExecutor executor = ClusterExecutors.create(instance, PoolConfig.builder().name(name).maxWorkers(2)
                 .startMethod(StartMethod.THREADS).build(), ClusterExecutors.Routing.LEAST_LOADED, secret);
@@ -71,8 +71,8 @@ class ClusterTrustTest {
     @Test
     void anAttackerWithoutTheSecretCanNeitherRunCallsNorDrawThemNorBreakRouting() throws Exception {
         String cluster = "trust-" + System.nanoTime();
-        ProcessExecutor a = member(cluster, "a", TestClusters.SECRET);
-        ProcessExecutor b = member(cluster, "b", TestClusters.SECRET);
+        ProcessExecutor a = member(cluster, "a", LoopbackHazelcast.SECRET);
+        ProcessExecutor b = member(cluster, "b", LoopbackHazelcast.SECRET);
         ProcessExecutor attacker = member(cluster, "attacker", WRONG_SECRET);
         HazelcastInstance aInstance = instances.get(0);
         HazelcastInstance attackerInstance = instances.get(2);
@@ -119,7 +119,7 @@ class ClusterTrustTest {
     @Test
     void aHazelcastClientWithoutTheSecretRunsNothing() throws Exception {
         String cluster = "trust-client-" + System.nanoTime();
-        ProcessExecutor a = member(cluster, "a", TestClusters.SECRET);
+        ProcessExecutor a = member(cluster, "a", LoopbackHazelcast.SECRET);
         ClientConfig config = new ClientConfig();
         config.setClusterName(cluster);
         config.setProperty("hazelcast.logging.type", "slf4j");

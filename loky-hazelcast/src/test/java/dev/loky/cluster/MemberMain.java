@@ -18,10 +18,10 @@ public final class MemberMain {
 
     public static void main(String[] args) throws Exception {
         HazelcastInstance instance = Hazelcast.newHazelcastInstance(
-                TestClusters.config(args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2])));
+                LoopbackHazelcast.config(args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2])));
         ProcessExecutor executor = ClusterExecutors.create(instance,
                 PoolConfig.builder().name("member").maxWorkers(Integer.parseInt(args[3])).prestart(true).build(),
-                TestClusters.SECRET);
+                LoopbackHazelcast.SECRET);
         System.out.println("READY " + ProcessHandle.current().pid());
         System.out.flush();
         while (System.in.read() != -1) {

@@ -1,5 +1,7 @@
 package dev.loky.spring.autoconfigure;
 
+import dev.loky.cluster.LoopbackHazelcast;
+
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;

@@ -6,7 +6,7 @@ import com.hazelcast.core.HazelcastInstance;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import dev.loky.spring.ProcessAsync;
-import dev.loky.spring.autoconfigure.LoopbackHazelcast;
+import dev.loky.cluster.LoopbackHazelcast;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Service;
