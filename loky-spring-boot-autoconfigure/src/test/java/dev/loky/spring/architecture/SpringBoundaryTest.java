@@ -37,7 +37,8 @@ class SpringBoundaryTest {
             "dev.loky.spring.invocation.LoggingProcessAsyncExceptionHandler", // the default handler bean
             "dev.loky.spring.invocation.JsonMappers", // the parent and the worker find the mapper the same way
             "dev.loky.spring.invocation.WorkerCalls", // the worker's slim context serves calls through it
-            "dev.loky.spring.invocation.CalledBeans"); // the worker context initializer learns the called beans through it
+            "dev.loky.spring.invocation.CalledBeans", // the worker context initializer learns the called beans through it
+            "dev.loky.spring.invocation.InvocationSettings"); // the worker context reads calls as strictly as the parent writes them
 
     private static final JavaClasses SPRING = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
