@@ -75,6 +75,10 @@ class FatJarIT {
         long workerPid = Long.parseLong(pid.group(1));
         assertThat(workerPid).isNotEqualTo(process.pid());
         assertThat(response.body()).contains("\"worker\":true").contains("loky-worker").contains("from the command line");
+        // the build ran loky's process-worker-aot (this module's pom): the worker booted from its output
+        assertThat(response.body()).contains("\"springAot\":true");
+        assertThat(output).anyMatch(line -> line.contains("Workers boot their Spring context from its AOT output"
+                + " (dev.loky.sample.SampleApplication__LokyWorkerApplicationContextInitializer)"));
 
         HttpResponse<String> crash = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port() + "/misbehave/exit?code=7"))
                 .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofString());

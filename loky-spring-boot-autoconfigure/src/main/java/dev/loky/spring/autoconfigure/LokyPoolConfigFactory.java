@@ -10,6 +10,7 @@ import dev.loky.spring.InvalidLokyPropertyException;
 import dev.loky.spring.LokyPoolCustomizer;
 import dev.loky.spring.LokyProperties;
 import dev.loky.spring.worker.CalledBeansMemory;
+import dev.loky.spring.worker.WorkerContextAot;
 import dev.loky.spring.worker.WorkerContextInitializer;
 
 import org.apache.commons.logging.Log;
@@ -163,7 +164,25 @@ final class LokyPoolConfigFactory {
         builder.jvmArgs(jvmArgs);
         listeners.forEach(builder::addListener);
         customizers.forEach(customizer -> customizer.customize(builder));
-        return builder.build();
+        PoolConfig config = builder.build();
+        if (config.initializer() instanceof WorkerContextInitializer initializer) {
+            useWorkerContextAot(initializer, initializer.sources(), config.classpath()); // on the class path the customizers left
+        }
+        return config;
+    }
+
+    /**
+     * Lets workers boot from the worker context's Spring AOT output when the build left one that
+     * matches the application (one INFO line either way: start-up time depends on it).
+     */
+    private static void useWorkerContextAot(WorkerContextInitializer initializer, List<String> sources, String classpath) {
+        WorkerContextAot.Check check = WorkerContextAot.check(sources, initializer.profiles(), classpath);
+        if (check.initializer() != null) {
+            initializer.useAotInitializer(check.initializer());
+            logger.info("Workers boot their Spring context from its AOT output (" + check.initializer() + ")");
+        } else if (!sources.isEmpty()) {
+            logger.info("Workers boot their Spring context without AOT output: " + check.reason());
+        }
     }
 
     /** {@code -XX:TrimNativeHeapInterval} exists from JDK 22, and in 21.0.1+ and 17.0.9+; it acts on glibc only. */

@@ -16,7 +16,10 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.aot.AotDetector;
+import org.springframework.context.aot.AotApplicationContextInitializer;
 import org.springframework.core.Ordered;
+import org.springframework.core.SpringProperties;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
@@ -65,7 +68,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class WorkerContextInitializer implements RemoteRunnable, AfterReadyWarmUp, CalledBeans, StartupCacheVariant {
 
     @Serial
-    private static final long serialVersionUID = 3L;
+    private static final long serialVersionUID = 4L;
 
     private static final Log logger = LogFactory.getLog(WorkerContextInitializer.class);
 
@@ -73,6 +76,8 @@ public final class WorkerContextInitializer implements RemoteRunnable, AfterRead
     private final List<String> profiles;
     private final String[] arguments;
     private final EnvironmentSnapshot environment;
+    /** The worker context's generated AOT initializer workers boot from, or {@code null}. */
+    private volatile String aotInitializer;
     /** Beans called so far, by name (caller side); in a worker, the beans to create once it is ready. Written by {@link #writeObject}. */
     private transient Map<String, CalledBeansMemory.CalledBean> calledBeans = new ConcurrentHashMap<>();
     /** In a worker: its context, once booted; warmed by {@link #warmUp()}. */
@@ -181,7 +186,8 @@ public final class WorkerContextInitializer implements RemoteRunnable, AfterRead
     /** The called beans, sorted: workers that create the same beans start from the same cache. */
     @Override
     public String startupCacheVariant() {
-        return String.join(",", new TreeSet<>(calledBeans.keySet()));
+        // a worker booting from the AOT output loads other classes than one parsing the configuration
+        return String.join(",", new TreeSet<>(calledBeans.keySet())) + (aotInitializer != null ? ";aot" : "");
     }
 
     /** The names of the beans a worker started now creates once it is ready. */
@@ -215,6 +221,28 @@ public final class WorkerContextInitializer implements RemoteRunnable, AfterRead
             loader = WorkerContextInitializer.class.getClassLoader();
             Thread.currentThread().setContextClassLoader(loader);
         }
+        SpringApplication application = application(loader);
+        if (aotInitializer != null) {
+            // the worker context's Spring AOT output: its bean definitions as generated code, no
+            // configuration-class parsing or condition evaluation at start-up (WorkerContextAot)
+            SpringProperties.setProperty(AotDetector.AOT_ENABLED, "true");
+            application.addInitializers(AotApplicationContextInitializer.forInitializerClasses(aotInitializer));
+        }
+        ConfigurableApplicationContext context = application.run(arguments);
+
+        JsonMapper mapper = JsonMappers.forCalls(JsonMappers.of(context),
+                dev.loky.spring.invocation.InvocationSettings.from(context.getEnvironment()).verifyRoundTrip());
+        warm(mapper);
+        workerContext = context;
+        LokyWorkerContext.set(context);
+        WorkerCalls.serve(context, mapper);
+    }
+
+    /**
+     * The worker's {@code SpringApplication}, set up but not run: in a worker, and in the build
+     * step that runs the same context through Spring's AOT engine ({@link WorkerContextAotProcessor}).
+     */
+    SpringApplication application(ClassLoader loader) {
         Class<?>[] classes = new Class<?>[sources.size()];
         for (int i = 0; i < classes.length; i++) {
             try {
@@ -238,14 +266,20 @@ public final class WorkerContextInitializer implements RemoteRunnable, AfterRead
         application.setAdditionalProfiles(profiles.toArray(String[]::new));
         application.addInitializers(context -> context.addBeanFactoryPostProcessor(new WorkerBeanDefinitionFilter()));
         application.addListeners(new KeepWorkerSourceFirst());
-        ConfigurableApplicationContext context = application.run(arguments);
+        return application;
+    }
 
-        JsonMapper mapper = JsonMappers.forCalls(JsonMappers.of(context),
-                dev.loky.spring.invocation.InvocationSettings.from(context.getEnvironment()).verifyRoundTrip());
-        warm(mapper);
-        workerContext = context;
-        LokyWorkerContext.set(context);
-        WorkerCalls.serve(context, mapper);
+    /**
+     * Makes workers boot from the worker context's Spring AOT output: the class name of its
+     * generated initializer ({@link WorkerContextAot#check}), or {@code null} to boot as usual.
+     */
+    public void useAotInitializer(String initializerClassName) {
+        this.aotInitializer = initializerClassName;
+    }
+
+    /** The generated initializer workers boot from, or {@code null}. */
+    public String aotInitializer() {
+        return aotInitializer;
     }
 
     /** Moves the forced worker settings above the command-line arguments, before they are bound. */

@@ -43,6 +43,6 @@ public class FractalService {
     @ProcessAsync
     public WorkerInfo whoAmI() {
         return new WorkerInfo(ProcessHandle.current().pid(), LokyWorkerContext.isWorkerProcess(),
-                Arrays.asList(environment.getActiveProfiles()), greeting);
+                Arrays.asList(environment.getActiveProfiles()), greeting, org.springframework.aot.AotDetector.useGeneratedArtifacts());
     }
 }
