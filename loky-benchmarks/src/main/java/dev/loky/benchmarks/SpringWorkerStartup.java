@@ -151,8 +151,6 @@ public final class SpringWorkerStartup {
     }
 
     private static long median(List<Long> values) {
-        List<Long> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.isEmpty() ? -1 : sorted.get(sorted.size() / 2);
+        return Stats.median(values);
     }
 }

@@ -18,6 +18,13 @@ final class Stats {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
+    /** The upper median of whole numbers (as measured in milliseconds or MiB), or -1 for none. */
+    static long median(java.util.List<Long> values) {
+        java.util.List<Long> sorted = new java.util.ArrayList<>(values);
+        java.util.Collections.sort(sorted);
+        return sorted.isEmpty() ? -1 : sorted.get(sorted.size() / 2);
+    }
+
     static double max(double[] values) {
         return Arrays.stream(values).max().orElse(Double.NaN);
     }

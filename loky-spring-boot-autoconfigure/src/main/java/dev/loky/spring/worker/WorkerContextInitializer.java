@@ -242,7 +242,7 @@ public final class WorkerContextInitializer implements RemoteRunnable, AfterRead
      * The worker's {@code SpringApplication}, set up but not run: in a worker, and in the build
      * step that runs the same context through Spring's AOT engine ({@link WorkerContextAotProcessor}).
      */
-    SpringApplication application(ClassLoader loader) {
+    public SpringApplication application(ClassLoader loader) {
         Class<?>[] classes = new Class<?>[sources.size()];
         for (int i = 0; i < classes.length; i++) {
             try {
