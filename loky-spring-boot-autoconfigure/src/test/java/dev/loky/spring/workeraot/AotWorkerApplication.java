@@ -33,7 +33,7 @@ public class AotWorkerApplication {
     }
 
     /** What a worker reports about its own context. */
-    public record WorkerView(long pid, boolean generatedArtifacts, String contextClass, String greeting, boolean runnerRan) {
+    public record WorkerView(long pid, boolean generatedArtifacts, String contextClass, String greeting, boolean runnerRan, long nestedPid) {
     }
 
     @Service
@@ -41,16 +41,28 @@ public class AotWorkerApplication {
 
         private final ApplicationContext context;
         private final Greeting greeting;
+        private final NestedService nested;
 
-        public AotService(ApplicationContext context, Greeting greeting) {
+        public AotService(ApplicationContext context, Greeting greeting, NestedService nested) {
             this.context = context;
             this.greeting = greeting;
+            this.nested = nested;
         }
 
         @ProcessAsync
         public WorkerView view() {
             return new WorkerView(ProcessHandle.current().pid(), AotDetector.useGeneratedArtifacts(), context.getClass().getName(),
-                    greeting.text(), Boolean.getBoolean(RUNNER_RAN));
+                    greeting.text(), Boolean.getBoolean(RUNNER_RAN), nested.pid());
+        }
+    }
+
+    /** Called from inside a worker's call: runs inline there, in the same worker. */
+    @Service
+    public static class NestedService {
+
+        @ProcessAsync
+        public long pid() {
+            return ProcessHandle.current().pid();
         }
     }
 }

@@ -33,8 +33,8 @@ import org.springframework.util.FileSystemUtils;
  * {@link AotWorkerApplication}'s worker context into a copy of its classes; real workers started on
  * those classes boot from the generated initializer (Spring's generated-artifacts mode, a
  * {@code GenericApplicationContext} instead of an annotation-config one), still skip the
- * application's runners and still inject its beans. Once the classes change, workers boot as
- * without it and the start-up line says why.
+ * application's runners, still run nested calls inline and still inject its beans. Once the
+ * classes change, workers boot as without it and the start-up line says why.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class WorkerContextAotTests {
@@ -79,6 +79,7 @@ class WorkerContextAotTests {
             assertThat(view.contextClass()).isEqualTo(GenericApplicationContext.class.getName());
             assertThat(view.greeting()).isEqualTo("hello from a worker");
             assertThat(view.runnerRan()).as("the application's runner ran in the worker").isFalse();
+            assertThat(view.nestedPid()).as("a nested @ProcessAsync call runs inline in the worker").isEqualTo(view.pid());
             assertThat(output).contains("Workers boot their Spring context from its AOT output (" + INITIALIZER + ")");
         }
     }
@@ -97,6 +98,7 @@ class WorkerContextAotTests {
             assertThat(view.contextClass()).isEqualTo(AnnotationConfigApplicationContext.class.getName());
             assertThat(view.greeting()).isEqualTo("hello from a worker");
             assertThat(view.runnerRan()).isFalse();
+            assertThat(view.nestedPid()).isEqualTo(view.pid());
             assertThat(output).contains("Workers boot their Spring context without AOT output: the application's classes in " + changed
                     + " changed since the worker context's Spring AOT output was made");
         }
