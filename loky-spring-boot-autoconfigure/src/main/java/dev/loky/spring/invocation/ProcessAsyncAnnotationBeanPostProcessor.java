@@ -27,6 +27,8 @@ import org.springframework.util.ReflectionUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.lang.reflect.Proxy;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -39,6 +41,8 @@ import java.util.function.Supplier;
  * thread while the context creates its singletons, and {@link #afterSingletonsInstantiated()} waits
  * for it (on the thread that refreshes the context), so a type whose JSON does not read back still
  * fails the start-up, before the context starts; beans created later are checked on their own thread.
+ * There too, a {@code @ProcessAsync} singleton created before this post-processor was registered
+ * (so never proxied: its calls would run inline) fails the start-up ({@link UnproxiedBeans}).
  */
 public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSupport implements BeanPostProcessor, SmartInitializingSingleton,
         BeanFactoryAware, DisposableBean {
@@ -54,6 +58,8 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
     private transient volatile boolean singletonsInstantiated;
     /** Where a {@code @ProcessAsync} bean's dependencies are looked up ({@link ScopedDependencies}); {@code null} = not checked. */
     private transient ConfigurableListableBeanFactory beanFactory;
+    /** The beans this post-processor saw until the singletons were instantiated: {@link UnproxiedBeans} checks the others. */
+    private final transient Set<String> postProcessed = ConcurrentHashMap.newKeySet();
 
     /**
      * The suppliers are asked on first use (when the first bean is proxied), since this
@@ -86,14 +92,11 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
-        if (bean instanceof AopInfrastructureBean) {
-            return bean;
+        if (!singletonsInstantiated) {
+            postProcessed.add(beanName);
         }
-        Class<?> targetClass = ClassUtils.getUserClass(AopUtils.getTargetClass(bean));
-        // Spring's and the JDK's own beans (most of a context) cannot carry @ProcessAsync: skip the
-        // per-method annotation scan of canApply for them, it is a start-up cost paid for every bean
-        if (targetClass.getName().startsWith("org.springframework.") || !AnnotationUtils.isCandidateClass(targetClass, ProcessAsync.class)
-                || !AopUtils.canApply(POINTCUT, targetClass)) {
+        Class<?> targetClass = processAsyncClass(bean);
+        if (targetClass == null) {
             return bean;
         }
         boolean existingJdkProxy = bean instanceof Advised && Proxy.isProxyClass(bean.getClass());
@@ -104,7 +107,7 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
             ScopedDependencies.check(beanFactory, beanName);
         }
 
-        Advisor advisor = new DefaultPointcutAdvisor(POINTCUT, new ProcessAsyncInterceptor(beanName, invoker, cglib));
+        Advisor advisor = new DefaultPointcutAdvisor(POINTCUT, new ProcessAsyncInterceptor(beanName, targetClass, invoker, cglib));
         if (bean instanceof Advised advised && !advised.isFrozen()) {
             advised.addAdvisor(0, advisor);
             return bean;
@@ -116,6 +119,37 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
             evaluateProxyInterfaces(bean.getClass(), factory);
         }
         return factory.getProxy(getProxyClassLoader());
+    }
+
+    /**
+     * Where the bean's {@code @ProcessAsync} methods are declared: its user class, or, for a JDK
+     * proxy whose target has none (a Spring Data repository: a {@code SimpleJpaRepository} behind
+     * the application's interface), the first proxied interface that declares one; {@code null}
+     * if none (or for AOP infrastructure).
+     */
+    static Class<?> processAsyncClass(Object bean) {
+        if (bean instanceof AopInfrastructureBean) {
+            return null;
+        }
+        Class<?> targetClass = ClassUtils.getUserClass(AopUtils.getTargetClass(bean));
+        if (declaresProcessAsync(targetClass)) {
+            return targetClass;
+        }
+        if (Proxy.isProxyClass(bean.getClass())) {
+            for (Class<?> proxied : bean.getClass().getInterfaces()) {
+                if (declaresProcessAsync(proxied)) {
+                    return proxied;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean declaresProcessAsync(Class<?> type) {
+        // Spring's and the JDK's own types (most of a context) cannot carry @ProcessAsync: skip the
+        // per-method annotation scan of canApply for them, it is a start-up cost paid for every bean
+        return !type.getName().startsWith("org.springframework.") && AnnotationUtils.isCandidateClass(type, ProcessAsync.class)
+                && AopUtils.canApply(POINTCUT, type);
     }
 
     private ProcessAsyncInvoker invoker() {
@@ -146,6 +180,10 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
         if (current != null) {
             current.awaitChecked();
         }
+        if (beanFactory != null) {
+            UnproxiedBeans.check(beanFactory, postProcessed);
+        }
+        postProcessed.clear();
     }
 
     /** The invoker, once a bean was proxied; {@code null} before. */

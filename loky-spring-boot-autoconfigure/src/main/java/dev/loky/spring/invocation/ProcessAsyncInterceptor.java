@@ -15,11 +15,14 @@ import java.lang.reflect.Method;
 final class ProcessAsyncInterceptor implements MethodInterceptor {
 
     private final String beanName;
+    /** Where the bean's {@code @ProcessAsync} methods are declared: its class, or the proxied interface that declares them. */
+    private final Class<?> declaringType;
     private final ProcessAsyncInvoker invoker;
     private final boolean cglib;
 
-    ProcessAsyncInterceptor(String beanName, ProcessAsyncInvoker invoker, boolean cglib) {
+    ProcessAsyncInterceptor(String beanName, Class<?> declaringType, ProcessAsyncInvoker invoker, boolean cglib) {
         this.beanName = beanName;
+        this.declaringType = declaringType;
         this.invoker = invoker;
         this.cglib = cglib;
     }
@@ -32,6 +35,11 @@ final class ProcessAsyncInterceptor implements MethodInterceptor {
         Class<?> targetClass = invocation.getThis() == null ? invocation.getMethod().getDeclaringClass()
                 : ClassUtils.getUserClass(AopUtils.getTargetClass(invocation.getThis()));
         Method specific = BridgeMethodResolver.findBridgedMethod(ClassUtils.getMostSpecificMethod(invocation.getMethod(), targetClass));
+        if (!specific.getDeclaringClass().isAssignableFrom(targetClass)) {
+            // an interface method the target does not implement (a Spring Data repository's
+            // SimpleJpaRepository behind the application's interface): the worker looks it up there
+            targetClass = declaringType;
+        }
         ProcessAsyncMethod method = invoker.method(specific, targetClass, cglib);
         if (method == null) {
             return invocation.proceed();
