@@ -3,6 +3,8 @@ package dev.loky.benchmarks;
 import dev.loky.PoolConfig;
 import dev.loky.ProcessExecutor;
 import dev.loky.ProcessExecutors;
+import dev.loky.benchmarks.spring.BenchmarkApplication;
+import dev.loky.benchmarks.spring.PdfReportService;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -20,6 +22,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
@@ -36,12 +41,13 @@ import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
  * parallel requests) each make {@code --calls} calls after {@code --warmup} warm-up calls each;
  * once in this JVM (the calls run on the clients' threads) and once through a pool of 2 workers
  * ({@code --worker-args} for other worker JVM arguments, e.g. the Spring starter's
- * {@code -XX:+UseSerialGC}). Prints the warm wall time of each, their ratio, the CPU of all
- * processes and the workers' GC pauses.
+ * {@code -XX:+UseSerialGC}), and once through a {@code @ProcessAsync} bean of a Spring application
+ * with 2 workers ({@link PdfReportService}: the starter's worker defaults, the PDF bytes as JSON).
+ * Prints the warm wall time of each, their ratio, the CPU of all processes and the workers' GC pauses.
  *
  * <pre>
  * java -cp loky-benchmarks/target/benchmarks.jar dev.loky.benchmarks.PdfReports \
- *     [--rows 300] [--calls 10] [--warmup 5] [--worker-args "-XX:+UseSerialGC -Xmx512m"] [--only threads|pool]
+ *     [--rows 300] [--calls 10] [--warmup 5] [--worker-args "-XX:+UseSerialGC -Xmx512m"] [--only threads|pool|spring]
  * </pre>
  */
 public final class PdfReports {
@@ -81,6 +87,23 @@ public final class PdfReports {
                         () -> pool.submit(() -> report(reportRows)).get().length, calls, warmup, pool);
                 if (inProcess != null) {
                     System.out.printf("throughput of the pool / in this JVM: %.2fx%n", inProcess / pooled);
+                }
+            }
+        }
+        if (only == null || only.equals("spring")) {
+            // the path of issue 22: a @ProcessAsync bean of a Spring application, with the starter's worker defaults
+            List<String> properties = new ArrayList<>(List.of("loky.max-workers=2", "loky.prestart=true", "spring.main.banner-mode=off",
+                    "loky.worker.startup-cache=off"));
+            if (workerArgs != null) {
+                properties.add("loky.worker.jvm-args=" + String.join(",", workerArgs));
+            }
+            try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchmarkApplication.class)
+                    .web(WebApplicationType.NONE).properties(properties.toArray(String[]::new)).run()) {
+                PdfReportService service = context.getBean(PdfReportService.class);
+                double viaSpring = measure("@ProcessAsync, 2 workers" + (workerArgs == null ? "" : " " + workerArgs),
+                        () -> service.report(reportRows).length, calls, warmup, context.getBean(ProcessExecutor.class));
+                if (inProcess != null) {
+                    System.out.printf("throughput of @ProcessAsync / in this JVM: %.2fx%n", inProcess / viaSpring);
                 }
             }
         }
@@ -147,7 +170,7 @@ public final class PdfReports {
     }
 
     /** A report: a title, a table of {@code rows} rows over as many pages as it takes, and a chart image on each page. */
-    static byte[] report(int rows) {
+    public static byte[] report(int rows) {
         Random random = new Random(rows);
         try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             PDType1Font regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
