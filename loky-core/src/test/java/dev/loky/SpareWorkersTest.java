@@ -33,7 +33,7 @@ class SpareWorkersTest {
         long withoutSpare = killBusyThenTimeNextCall(dir.resolve("none"), 0);
         System.out.printf("spare workers: next call after kill -9 of the busy worker: %d us with spares=1, %d us with spares=0%n",
                 withSpare / 1000, withoutSpare / 1000);
-        // DESIGN's target is 50 ms; this machine is shared and loaded, so the bound here is generous
+        // the project's target is 50 ms (docs/benchmarks.md); this machine is shared and loaded, so the bound here is generous
         // and the comparison says that no start-up was on the path.
         assertThat(Duration.ofNanos(withSpare)).isLessThan(Duration.ofSeconds(2));
         assertThat(withSpare).isLessThan(withoutSpare);

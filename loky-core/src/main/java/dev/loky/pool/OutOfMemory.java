@@ -25,11 +25,12 @@ final class OutOfMemory {
         return cap != null ? cap : "the JVM's default maximum heap";
     }
 
-    /** {@code error} itself unless it is an {@code OutOfMemoryError}, which becomes its cause. */
-    static Throwable wrap(Throwable error, WorkerChannel w, Object task) {
-        if (!(error instanceof OutOfMemoryError)) {
-            return error;
-        }
+    /**
+     * A task whose worker answered with an {@link OutOfMemoryError} (the reply says so:
+     * {@link dev.loky.protocol.TaskReply#outOfMemory()}); {@code error} is that error as rebuilt
+     * here, or its description when it could not be read back.
+     */
+    static WorkerOutOfMemoryException inTask(Throwable error, WorkerChannel w, Object task) {
         return new WorkerOutOfMemoryException(task + " ran " + w.name() + " out of memory (heap cap " + w.heapCap + "): "
                 + error + ". The worker exits after OutOfMemoryError and is replaced; this JVM's own memory is not affected. "
                 + "Give workers more heap (PoolConfig.jvmArgs or loky.worker.jvm-args, e.g. -Xmx1g) or make the task use less.",

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Outcomes {
 
-    private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
+    private static final Logger log = LoggerFactory.getLogger(PoolLock.POOL_LOG);
 
     private final PoolConfig config;
     private final ClassLoader loader;
@@ -55,7 +55,10 @@ final class Outcomes {
                     completeWithValue(task, reply);
                 }
             }
-            case TASK_ERROR -> fail(task, OutOfMemory.wrap(rebuildException(reply, w.pid()), w, task));
+            case TASK_ERROR -> {
+                Throwable error = rebuildException(reply, w.pid());
+                fail(task, reply.outOfMemory() ? OutOfMemory.inTask(error, w, task) : error);
+            }
             case SERIALIZATION_ERROR -> {
                 TaskSerializationException.Side side = TaskSerializationException.Side.values()[reply.side()];
                 ThrowableDescription cause = readDescription(reply);
@@ -64,15 +67,6 @@ final class Outcomes {
             }
             default -> throw new IllegalStateException("not a reply: " + type);
         }
-    }
-
-    /** {@code true} when a {@link FrameType#TASK_ERROR} reply is an {@code OutOfMemoryError}: the worker halts after it. */
-    boolean isOutOfMemory(FrameType type, TaskReply reply) {
-        if (type != FrameType.TASK_ERROR) {
-            return false;
-        }
-        ThrowableDescription description = readDescription(reply);
-        return description != null && OutOfMemoryError.class.getName().equals(description.className());
     }
 
     void fail(PoolTask<?> task, Throwable error) {

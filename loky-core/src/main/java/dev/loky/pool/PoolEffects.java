@@ -19,22 +19,28 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Carries out what the {@link Scheduler} decides, and feeds it what the workers' channels report.
  *
  * <p>Concurrency: the {@link Effects} methods are called by the scheduler under the
  * pool's lock; they only queue frames in a channel's outbox, arm timers, and collect the rest (I/O,
- * completing futures, listeners) as actions that the pool runs after releasing the lock. The
+ * completing futures, listeners) as actions that {@link PoolLock} runs after releasing the lock. The
  * {@link WorkerChannel.Events} methods run on a worker's reader thread (or, for a process that
  * could not be started, the launching thread) without the lock: they decode, take the lock for one
  * scheduler event, and complete the caller's future on that same thread, with no further hand-off.
  */
 final class PoolEffects implements Effects, WorkerChannel.Events {
 
-    private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
+    private static final Logger log = LoggerFactory.getLogger(PoolLock.POOL_LOG);
 
-    private final ProcessPool pool;
+    /** Where the channels' reports become scheduler events. */
+    private final PoolLock lock;
+    /** Why the pool was stopped ({@code ProcessExecutor.abort}); {@code null} for a plain shutdown. */
+    private final Supplier<String> abortReason;
+    /** The pool's own last words, run after everything else once the scheduler terminated. */
+    private final Runnable onTerminated;
     private final PoolConfig config;
     private final WorkerLauncher launcher;
     private final ScheduledThreadPoolExecutor timer;
@@ -45,9 +51,11 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
     /** The actions of the event being handled; pool lock. */
     private List<Runnable> after;
 
-    PoolEffects(ProcessPool pool, PoolConfig config, WorkerLauncher launcher, ScheduledThreadPoolExecutor timer,
-            Outcomes outcomes, PoolCounters counters, ClassServer classServer) {
-        this.pool = pool;
+    PoolEffects(PoolLock lock, Supplier<String> abortReason, Runnable onTerminated, PoolConfig config, WorkerLauncher launcher,
+            ScheduledThreadPoolExecutor timer, Outcomes outcomes, PoolCounters counters, ClassServer classServer) {
+        this.lock = lock;
+        this.abortReason = abortReason;
+        this.onTerminated = onTerminated;
         this.config = config;
         this.launcher = launcher;
         this.timer = timer;
@@ -80,8 +88,8 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
     }
 
     private WorkerChannel newRecorder() {
-        return pool.lockedGet(() -> {
-            WorkerSlot recorder = pool.scheduler().newRecorder();
+        return lock.get(scheduler -> {
+            WorkerSlot recorder = scheduler.newRecorder();
             return recorder == null ? null : newChannel(recorder);
         });
     }
@@ -130,7 +138,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
     @Override
     public void schedule(Timer t) {
         try {
-            t.handle = timer.schedule(() -> pool.locked(() -> pool.scheduler().onTimer(t)), t.delayNanos,
+            t.handle = timer.schedule(() -> lock.run(scheduler -> scheduler.onTimer(t)), t.delayNanos,
                     TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // terminated: nothing left to time
@@ -146,7 +154,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
 
     @Override
     public void cancelFuture(PoolTask<?> task, WorkerSlot runningOn) {
-        String reason = pool.abortReason();
+        String reason = abortReason.get();
         if (reason == null) {
             after.add(() -> task.cancel(true));
         } else if (runningOn != null) {
@@ -204,17 +212,16 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
     private void checkResidentMemory(WorkerChannel channel) {
         String leak = channel.leak.checkResident(channel.pid());
         if (leak != null) {
-            pool.locked(() -> pool.scheduler().onNativeLeak(channel.slot, leak));
+            lock.run(scheduler -> scheduler.onNativeLeak(channel.slot, leak));
         }
     }
 
     @Override
     public void terminated() {
-        pool.signalTerminated();
+        lock.signalTerminated();
         after.add(() -> {
             timer.shutdownNow();
-            ShutdownHook.unregister(pool);
-            log.debug("{} terminated", pool);
+            onTerminated.run();
         });
     }
 
@@ -254,7 +261,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
         if (ran < 0 || failed < 0 || failed > ran) {
             return;
         }
-        PoolTask<?> task = pool.lockedGet(() -> {
+        PoolTask<?> task = lock.read(scheduler -> {
             PoolTask<?> head = w.inFlight.peek();
             return head != null && head.id == frame.id() ? head : null;
         });
@@ -266,7 +273,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
 
     private void onReady(WorkerSlot w) {
         Duration startup = Duration.ofNanos(System.nanoTime() - w.createdNanos);
-        if (pool.lockedGet(() -> pool.scheduler().onReady(w))) {
+        if (lock.get(scheduler -> scheduler.onReady(w))) {
             long pid = w.channel.pid();
             log.info("{} ready in {} ms", w.channel.name(), startup.toMillis());
             startupFailures.started(w.channel.name());
@@ -289,8 +296,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
         channel.streamedReply = null;
         channel.heapUsedBytes = reply.heapUsedBytes();
         String leak = channel.leak == null ? null : channel.leak.afterTask(reply.heapCommittedBytes(), reply.liveHeapBytes(), reply.residentBytes());
-        boolean outOfMemory = outcomes.isOutOfMemory(frame.type(), reply);
-        PoolTask<?> task = pool.lockedGet(() -> pool.scheduler().onReply(w, frame.id(), leak, outOfMemory));
+        PoolTask<?> task = lock.get(scheduler -> scheduler.onReply(w, frame.id(), leak, reply.outOfMemory()));
         if (task != null && !task.isDone()) {
             // decoded here, with no hand-off; a value that takes longer than the task's timeout (else
             // the heartbeat timeout) to read is failed by the pool's watchdog, which kills the worker
@@ -317,7 +323,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
             channel.startupCacheRecording = null;
         }
         String output = channel.outputTail();
-        Departure departure = pool.lockedGet(() -> pool.scheduler().onExit(w,
+        Departure departure = lock.get(scheduler -> scheduler.onExit(w,
                 timedOut -> outcomes.startupFailure(channel, exitCode, output, timedOut)));
         Leaving why = departure.why();
         if (why != null && why.isCrash()) {

@@ -21,14 +21,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 
 /**
  * The {@link StartMethod#SPAWN} executor: a pool of worker JVMs, each with its own channel. This
  * class is the facade; the rooms behind it each have one job:
  * <ul>
+ *   <li>{@link PoolLock}: the one lock, the scheduler behind it, and the actions each event decided;</li>
  *   <li>{@link Scheduler}: the state machine (queue, worker slots, dispatch, send-ahead, retire,
  *       back-off, shutdown), with no thread, I/O or clock of its own;</li>
  *   <li>{@link PoolEffects}: runs what the scheduler decides (launch, send, kill, timers, failing
@@ -40,7 +38,7 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <h2>Concurrency</h2>
- * One lock guards the scheduler. Every event takes the lock, calls the scheduler, and collects the
+ * One lock ({@link PoolLock}) guards the scheduler. Every event takes the lock, calls the scheduler, and collects the
  * I/O it decided as actions that run after the lock is released: frames are queued in the
  * channel's outbox under the lock (so they keep the scheduler's order) and written after it;
  * processes are started, killed and futures completed after it. No I/O and no user callback runs
@@ -65,13 +63,8 @@ final class ProcessPool extends AbstractProcessExecutor {
     private final AtomicLong taskIds = new AtomicLong();
     /** Until the first {@code submit}: see there. Racy on purpose: a second early start is harmless. */
     private volatile boolean firstTask = true;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition terminated = lock.newCondition();
-    private final PoolEffects effects;
-    /** Guarded by {@link #lock}. */
-    private final Scheduler scheduler;
-    /** A copy of the scheduler's state for lock-free reads. */
-    private volatile PoolState state = PoolState.RUNNING;
+    /** The one lock, and the scheduler behind it: every scheduler event goes through it. */
+    private final PoolLock lock = new PoolLock();
     /** Why the pool was stopped, set by {@link #abort(String)}; what is left then fails with it. */
     private volatile String abortReason;
 
@@ -88,10 +81,11 @@ final class ProcessPool extends AbstractProcessExecutor {
             return t;
         });
         timer.setRemoveOnCancelPolicy(true);
-        this.effects = new PoolEffects(this, config, new WorkerLauncher(config), timer, outcomes, counters, classServer);
-        this.scheduler = new Scheduler(config, System::nanoTime, effects, counters);
+        PoolEffects effects = new PoolEffects(lock, () -> abortReason, this::terminated, config, new WorkerLauncher(config), timer,
+                outcomes, counters, classServer);
+        lock.bind(new Scheduler(config, System::nanoTime, effects, counters), effects);
         long idleCheckMillis = Math.max(10, Math.min(1000, config.idleTimeout().toMillis() / 2));
-        timer.scheduleWithFixedDelay(() -> locked(scheduler::onIdleTick), idleCheckMillis, idleCheckMillis,
+        timer.scheduleWithFixedDelay(() -> lock.run(Scheduler::onIdleTick), idleCheckMillis, idleCheckMillis,
                 TimeUnit.MILLISECONDS);
         long heartbeatCheckMillis = Math.max(20, Math.min(1000, config.heartbeatTimeout().toMillis() / 4));
         timer.scheduleWithFixedDelay(this::checkHeartbeats, heartbeatCheckMillis, heartbeatCheckMillis, TimeUnit.MILLISECONDS);
@@ -113,14 +107,14 @@ final class ProcessPool extends AbstractProcessExecutor {
     public <T> CompletableFuture<T> submit(RemoteCallable<T> task, Duration timeout) {
         Objects.requireNonNull(task, "task must not be null");
         checkTimeout(timeout);
-        if (state != PoolState.RUNNING) {
+        if (lock.state() != PoolState.RUNNING) {
             throw rejection();
         }
         if (firstTask) {
             // the first serialization in a fresh JVM loads and links the serialization machinery
             // (tens of milliseconds): let the first worker boot meanwhile
             firstTask = false;
-            locked(scheduler::expectTask);
+            lock.run(Scheduler::expectTask);
         }
         long id = taskIds.incrementAndGet();
         Duration effectiveTimeout = timeout != null ? timeout : config.taskTimeout();
@@ -142,7 +136,7 @@ final class ProcessPool extends AbstractProcessExecutor {
         if (payload == null) {
             poolTask.streamed = sent;
         }
-        if (!lockedGet(() -> scheduler.submit(poolTask))) {
+        if (!lock.get(scheduler -> scheduler.submit(poolTask))) {
             throw rejection();
         }
         return poolTask;
@@ -150,49 +144,43 @@ final class ProcessPool extends AbstractProcessExecutor {
 
     @Override
     protected int parallelism() {
-        return lockedGet(scheduler::maxWorkers);
+        return lock.get(Scheduler::maxWorkers);
     }
 
     @Override
     public void resize(int newMax) {
         config.checkResize(newMax);
-        locked(() -> scheduler.resize(newMax));
+        lock.run(scheduler -> scheduler.resize(newMax));
     }
 
     @Override
     public void prestart() {
-        locked(scheduler::prestart);
+        lock.run(Scheduler::prestart);
     }
 
     @Override
     public PoolSnapshot snapshot() {
-        List<PoolSnapshot.Worker> entries = new ArrayList<>();
-        PoolSnapshot.Counters snapshotCounters;
-        PoolSnapshot.State poolState;
-        int max;
-        int queued;
-        String startupError;
-        lock.lock();
-        try {
-            poolState = PoolSnapshot.State.valueOf(scheduler.state().name());
-            max = scheduler.maxWorkers();
-            queued = scheduler.queued();
-            startupError = scheduler.lastStartupError() == null ? null : scheduler.lastStartupError().getMessage();
-            snapshotCounters = counters.snapshot(scheduler.consecutiveStartupFailures());
+        record Read(PoolSnapshot.State state, int max, int queued, String startupError, PoolSnapshot.Counters counters,
+                List<PoolSnapshot.Worker> entries) {
+        }
+        Read read = lock.read(scheduler -> {
+            List<PoolSnapshot.Worker> workers = new ArrayList<>();
             long now = System.nanoTime();
             for (WorkerSlot w : scheduler.workers()) {
                 if (w.recorder) {
                     continue;
                 }
                 WorkerChannel c = w.channel;
-                entries.add(new PoolSnapshot.Worker(w.id, c == null ? -1 : c.pid(), PoolSnapshot.WorkerState.valueOf(w.state.name()),
+                workers.add(new PoolSnapshot.Worker(w.id, c == null ? -1 : c.pid(), PoolSnapshot.WorkerState.valueOf(w.state.name()),
                         w.inFlight.isEmpty() ? null : w.inFlight.peek().toString(), w.tasksDone, -1,
                         c == null ? -1 : c.heapUsedBytes, Duration.ofNanos(now - w.createdNanos),
                         w.replacing == null ? null : w.replacing.tag(), null, w.insights(now)));
             }
-        } finally {
-            lock.unlock();
-        }
+            return new Read(PoolSnapshot.State.valueOf(scheduler.state().name()), scheduler.maxWorkers(), scheduler.queued(),
+                    scheduler.lastStartupError() == null ? null : scheduler.lastStartupError().getMessage(),
+                    counters.snapshot(scheduler.consecutiveStartupFailures()), workers);
+        });
+        List<PoolSnapshot.Worker> entries = read.entries();
         // Resident memory is read outside the lock: it asks the operating system.
         List<PoolSnapshot.Worker> withMemory = new ArrayList<>(entries.size());
         for (PoolSnapshot.Worker w : entries) {
@@ -200,8 +188,8 @@ final class ProcessPool extends AbstractProcessExecutor {
                     ResidentMemory.of(w.pid()), w.heapUsedBytes(), w.uptime(), w.lastRestartReason(), null, w.insights(),
                     ResidentMemory.proportional(w.pid())));
         }
-        return new PoolSnapshot(poolState, StartMethod.SPAWN, max, queued, List.copyOf(withMemory), snapshotCounters,
-                startupError).withMaps(runningMaps());
+        return new PoolSnapshot(read.state(), StartMethod.SPAWN, read.max(), read.queued(), List.copyOf(withMemory), read.counters(),
+                read.startupError()).withMaps(runningMaps());
     }
 
     @Override
@@ -211,17 +199,13 @@ final class ProcessPool extends AbstractProcessExecutor {
 
     @Override
     public void shutdown() {
-        locked(scheduler::shutdown);
+        lock.run(Scheduler::shutdown);
     }
 
     @Override
     public void abort(String reason) {
         abortReason = Objects.requireNonNull(reason, "reason must not be null");
         shutdownNow();
-    }
-
-    String abortReason() {
-        return abortReason;
     }
 
     private java.util.concurrent.RejectedExecutionException rejection() {
@@ -232,7 +216,7 @@ final class ProcessPool extends AbstractProcessExecutor {
     @Override
     public void shutdownNow() {
         List<PoolTask<?>> beingRead = new ArrayList<>();
-        locked(() -> {
+        lock.run(scheduler -> {
             for (WorkerSlot w : scheduler.workers()) {
                 WorkerChannel.Reading reading = w.channel == null ? null : w.channel.reading;
                 if (reading != null && reading.task() != null) {
@@ -249,52 +233,35 @@ final class ProcessPool extends AbstractProcessExecutor {
 
     @Override
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        long nanos = timeout.toNanos();
-        lock.lock();
-        try {
-            while (scheduler.state() != PoolState.TERMINATED) {
-                if (nanos <= 0) {
-                    return false;
-                }
-                nanos = terminated.awaitNanos(nanos);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return lock.awaitTerminated(timeout.toNanos());
     }
 
     @Override
     public boolean isShutdown() {
-        return state != PoolState.RUNNING;
+        return lock.state() != PoolState.RUNNING;
     }
 
     @Override
     public boolean isTerminated() {
-        return state == PoolState.TERMINATED;
+        return lock.state() == PoolState.TERMINATED;
     }
 
     @Override
     public String toString() {
-        return "ProcessPool[" + config.name() + ", " + state + "]";
+        return "ProcessPool[" + config.name() + ", " + lock.state() + "]";
     }
 
     private void onCancel(PoolTask<?> task) {
         counters.cancelled(task);
-        locked(() -> scheduler.onCancel(task));
+        lock.run(scheduler -> scheduler.onCancel(task));
     }
 
-    // ------------------------------------------------------------------ for the rooms
-
-    Scheduler scheduler() {
-        return scheduler;
+    /** After the scheduler terminated, as the last action of its last event (PoolEffects). */
+    private void terminated() {
+        ShutdownHook.unregister(this);
+        log.debug("{} terminated", this);
     }
 
-    /** Called by {@link PoolEffects} under the lock when the scheduler terminated. */
-    /**
-     * The liveness check, on the timer thread: a ready worker whose channel has been silent for the
-     * heartbeat timeout (its heartbeat thread writes every fifth of it) is reported unresponsive.
-     */
     /**
      * The watchdog, on the timer: a reply being decoded past its deadline fails its task and kills
      * the worker; otherwise a ready worker silent for the heartbeat timeout is killed. A worker whose
@@ -302,7 +269,7 @@ final class ProcessPool extends AbstractProcessExecutor {
      */
     private void checkHeartbeats() {
         long limit = config.heartbeatTimeout().toNanos();
-        locked(() -> {
+        lock.run(scheduler -> {
             long now = System.nanoTime();
             for (WorkerSlot w : scheduler.workers()) {
                 WorkerChannel channel = w.channel;
@@ -320,47 +287,5 @@ final class ProcessPool extends AbstractProcessExecutor {
                 }
             }
         });
-    }
-
-    void signalTerminated() {
-        terminated.signalAll();
-    }
-
-    void locked(Runnable event) {
-        lockedGet(() -> {
-            event.run();
-            return null;
-        });
-    }
-
-    /**
-     * Runs one scheduler event under the lock, then (without the lock) the I/O it decided, in the
-     * order decided.
-     */
-    <R> R lockedGet(Supplier<R> event) {
-        List<Runnable> actions;
-        List<Runnable> outer;
-        R result;
-        lock.lock();
-        outer = effects.collect(new ArrayList<>(2));
-        try {
-            result = event.get();
-            state = scheduler.state();
-        } finally {
-            actions = effects.collect(outer);
-            lock.unlock();
-        }
-        if (outer != null) {
-            outer.addAll(actions); // a nested event: the outermost one runs the actions
-            return result;
-        }
-        for (Runnable action : actions) {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                log.error("loky pool action failed", e);
-            }
-        }
-        return result;
     }
 }

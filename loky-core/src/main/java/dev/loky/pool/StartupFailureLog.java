@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 final class StartupFailureLog {
 
-    private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
+    private static final Logger log = LoggerFactory.getLogger(PoolLock.POOL_LOG);
 
     /** The reason of the last failed start, or {@code null} after a start that worked. */
     private String lastReason;

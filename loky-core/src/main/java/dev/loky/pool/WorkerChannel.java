@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class WorkerChannel {
 
-    private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
+    private static final Logger log = LoggerFactory.getLogger(PoolLock.POOL_LOG);
     private static final Logger workerLog = LoggerFactory.getLogger("dev.loky.worker");
     /**
      * No SLF4J binding on the class path (a plain {@code java -cp} program): SLF4J would drop every

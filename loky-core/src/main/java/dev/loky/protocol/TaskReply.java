@@ -19,11 +19,15 @@ import java.io.UncheckedIOException;
  * @param residentBytes the worker's resident memory measured with {@code liveHeapBytes} (after the same
  *        collection), or {@code -1} when none ran or the worker cannot read its own
  * @param side for a serialization error, the {@link dev.loky.TaskSerializationException.Side} ordinal; else -1
+ * @param outOfMemory the task failed with an {@link OutOfMemoryError}: the worker halts right after
+ *        this reply ({@link ExitCodes#AFTER_OUT_OF_MEMORY}); decided by the worker, the one side that
+ *        saw the error itself
  * @param value the serialized result, or the serialized exception (empty when it could not be serialized)
  * @param description for errors, a Java-serialized {@link ThrowableDescription}
  *        that the parent can always read; else empty
  */
-public record TaskReply(long heapUsedBytes, long heapCommittedBytes, long liveHeapBytes, long residentBytes, int side, byte[] value, byte[] description) {
+public record TaskReply(long heapUsedBytes, long heapCommittedBytes, long liveHeapBytes, long residentBytes, int side, boolean outOfMemory,
+        byte[] value, byte[] description) {
 
     /**
      * The {@link #value()} of a reply whose value went ahead as {@link StreamedValues streamed}
@@ -44,6 +48,7 @@ public record TaskReply(long heapUsedBytes, long heapCommittedBytes, long liveHe
             out.writeLong(liveHeapBytes);
             out.writeLong(residentBytes);
             out.writeByte(side);
+            out.writeBoolean(outOfMemory);
             out.writeInt(value == STREAMED ? -1 : value.length);
             out.write(value);
             out.writeInt(description.length);
@@ -61,12 +66,13 @@ public record TaskReply(long heapUsedBytes, long heapCommittedBytes, long liveHe
             long live = in.readLong();
             long resident = in.readLong();
             int side = in.readByte();
+            boolean outOfMemory = in.readBoolean();
             int valueLength = in.readInt();
             byte[] value = valueLength == -1 ? STREAMED : new byte[valueLength];
             in.readFully(value);
             byte[] description = new byte[in.readInt()];
             in.readFully(description);
-            return new TaskReply(heap, committed, live, resident, side, value, description);
+            return new TaskReply(heap, committed, live, resident, side, outOfMemory, value, description);
         }
     }
 }

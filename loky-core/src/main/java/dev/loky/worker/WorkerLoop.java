@@ -385,7 +385,7 @@ final class WorkerLoop {
             replySerializationError(id, TaskSerializationException.Side.RESULT_IN_WORKER, written.failure());
             return;
         }
-        send(FrameType.RESULT, id, reply(-1, written.small() != null ? written.small() : TaskReply.STREAMED, new byte[0]));
+        send(FrameType.RESULT, id, reply(-1, false, written.small() != null ? written.small() : TaskReply.STREAMED, new byte[0]));
     }
 
     private void replyError(long id, Throwable failure) {
@@ -395,11 +395,11 @@ final class WorkerLoop {
         } catch (Throwable t) {
             exception = new byte[0];
         }
-        send(FrameType.TASK_ERROR, id, reply(-1, exception, describe(failure)));
+        send(FrameType.TASK_ERROR, id, reply(-1, failure instanceof OutOfMemoryError, exception, describe(failure)));
     }
 
     private void replySerializationError(long id, TaskSerializationException.Side side, Throwable cause) {
-        send(FrameType.SERIALIZATION_ERROR, id, reply(side.ordinal(), new byte[0], describe(cause)));
+        send(FrameType.SERIALIZATION_ERROR, id, reply(side.ordinal(), false, new byte[0], describe(cause)));
     }
 
     private static byte[] describe(Throwable t) {
@@ -416,7 +416,7 @@ final class WorkerLoop {
      * unreachable; what the worker still holds for the protocol (this reply's bytes, tasks queued
      * ahead) is subtracted, so only memory the task's code kept is counted.
      */
-    private byte[] reply(int side, byte[] value, byte[] description) {
+    private byte[] reply(int side, boolean outOfMemory, byte[] value, byte[] description) {
         long held = value.length + description.length;
         synchronized (runLock) {
             for (Frame queued : inbox) {
@@ -430,7 +430,7 @@ final class WorkerLoop {
         Runtime rt = Runtime.getRuntime();
         long committed = rt.totalMemory();
         return new TaskReply(committed - rt.freeMemory(), figures.liveHeap() < 0 ? committed : figures.committedHeap(),
-                figures.liveHeap(), figures.resident(), side, value, description).encode();
+                figures.liveHeap(), figures.resident(), side, outOfMemory, value, description).encode();
     }
 
     private void send(FrameType type, long id, byte[] payload) {

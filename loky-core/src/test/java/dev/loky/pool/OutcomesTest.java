@@ -8,6 +8,10 @@ import dev.loky.TerminatedWorkerException;
 import dev.loky.WorkerOutOfMemoryException;
 import dev.loky.memory.LeakDetector;
 import dev.loky.protocol.ExitCodes;
+import dev.loky.protocol.FrameType;
+import dev.loky.protocol.TaskReply;
+import dev.loky.protocol.ThrowableDescription;
+import dev.loky.serialization.JavaTaskSerializer;
 
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -57,6 +61,32 @@ class OutcomesTest {
                 "Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space\n", Leaving.CRASHED);
         assertThat(error).isInstanceOf(WorkerOutOfMemoryException.class).hasMessageContaining("out of memory");
         assertThat(error.getCause()).isInstanceOf(OutOfMemoryError.class).hasMessage("Java heap space");
+    }
+
+    /**
+     * The worker marks the reply (it saw the error); the parent no longer reads the error's class
+     * from its description, so an out-of-memory error whose bytes do not read back here is still one.
+     */
+    @Test
+    void aReplyTheWorkerMarkedOutOfMemoryIsAnOutOfMemoryFailureEvenWhenItsErrorDoesNotReadBack() throws Exception {
+        byte[] description = JavaTaskSerializer.INSTANCE.serialize(ThrowableDescription.of(new OutOfMemoryError("Java heap space")));
+        TaskReply reply = TaskReply.decode(new TaskReply(10, 20, -1, -1, -1, true, new byte[] {1, 2, 3}, description).encode());
+        assertThat(reply.outOfMemory()).isTrue();
+        PoolTask<Object> task = task(7);
+        outcomes.complete(task, FrameType.TASK_ERROR, reply, channel, null);
+        Assertions.assertThatThrownBy(task::get).isInstanceOf(ExecutionException.class).cause()
+                .isInstanceOf(WorkerOutOfMemoryException.class).hasMessageContaining("ran worker 3").hasMessageContaining("out of memory")
+                .hasMessageContaining("Java heap space");
+    }
+
+    @Test
+    void anUnmarkedTaskErrorIsTheTasksOwnException() throws Exception {
+        byte[] description = JavaTaskSerializer.INSTANCE.serialize(ThrowableDescription.of(new IllegalStateException("bad input")));
+        TaskReply reply = TaskReply.decode(new TaskReply(10, 20, -1, -1, -1, false, new byte[0], description).encode());
+        PoolTask<Object> task = task(8);
+        outcomes.complete(task, FrameType.TASK_ERROR, reply, channel, null);
+        Assertions.assertThatThrownBy(task::get).isInstanceOf(ExecutionException.class).cause()
+                .isNotInstanceOf(WorkerOutOfMemoryException.class).hasMessageContaining("bad input");
     }
 
     @Test
