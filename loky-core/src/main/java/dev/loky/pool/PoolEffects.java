@@ -5,9 +5,11 @@ import dev.loky.memory.LeakDetector;
 import dev.loky.protocol.Frame;
 import dev.loky.protocol.FrameReader;
 import dev.loky.protocol.FrameType;
+import dev.loky.protocol.ItemProgress;
 import dev.loky.protocol.MemoryReference;
 import dev.loky.protocol.StreamedValues;
 import dev.loky.protocol.TaskReply;
+import dev.loky.protocol.WorkerReady;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -231,7 +233,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
     public void onFrame(WorkerSlot w, Frame frame) {
         switch (frame.type()) {
             case READY -> {
-                w.channel.readyReported(frame.payload());
+                w.channel.readyReported(WorkerReady.decode(frame.payload()));
                 onReady(w);
             }
             case STARTUP_FAILED -> w.channel.startupFailure = new String(frame.payload(), StandardCharsets.UTF_8);
@@ -252,13 +254,8 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
 
     /** A running chunk's progress; figures a worker could get wrong (or forge) are dropped. */
     private void onItemProgress(WorkerSlot w, Frame frame) {
-        if (frame.payload().length != 8) {
-            return;
-        }
-        java.nio.ByteBuffer figures = java.nio.ByteBuffer.wrap(frame.payload());
-        int ran = figures.getInt();
-        int failed = figures.getInt();
-        if (ran < 0 || failed < 0 || failed > ran) {
+        ItemProgress progress = ItemProgress.decode(frame.payload());
+        if (progress == null) {
             return;
         }
         PoolTask<?> task = lock.read(scheduler -> {
@@ -267,7 +264,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
         });
         PoolTask.ItemProgress listener = task == null ? null : task.itemProgress;
         if (listener != null) {
-            listener.onItems(ran, failed);
+            listener.onItems(progress.ran(), progress.failed());
         }
     }
 

@@ -6,6 +6,7 @@ import dev.loky.protocol.FrameReader;
 import dev.loky.protocol.FrameType;
 import dev.loky.protocol.FrameWriter;
 import dev.loky.protocol.StreamedValues;
+import dev.loky.protocol.WorkerReady;
 import dev.loky.serialization.TaskSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,12 +104,10 @@ final class WorkerChannel {
     volatile String startupFailure;
     /** Time its initializer took in the worker, from its READY frame; {@code -1} until then. */
     volatile long initNanos = -1;
-    /** Reads the READY frame: the worker's pid, then its initializer's time in nanoseconds. */
-    void readyReported(byte[] payload) {
+    /** The worker reported READY ({@link WorkerReady}, decoded in the protocol). */
+    void readyReported(WorkerReady ready) {
         outputLog.ready();
-        if (payload.length >= 16) {
-            initNanos = java.nio.ByteBuffer.wrap(payload, 8, 8).getLong();
-        }
+        initNanos = ready.initNanos();
     }
 
     /** Application threads, captured when the worker missed its startup timeout; {@code null} otherwise. */
