@@ -4,10 +4,8 @@ import dev.loky.LokyException;
 import dev.loky.MapFailedException;
 import dev.loky.MapOptions;
 import dev.loky.PoolSnapshot;
-import dev.loky.ProgressListener;
 import dev.loky.RemoteFunction;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,8 +36,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * collected and a {@link MapFailedException} ends the iteration after the last result.
  *
  * <p>Threads: used by one consuming thread; completion callbacks (pool threads) only touch the
- * thread-safe {@link #completed} queue and the progress counts, which {@link #progressLock} guards
- * so that the listener is never called concurrently.
+ * thread-safe {@link #completed} queue and the {@link MapProgress}, which is thread-safe itself.
  */
 final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
 
@@ -61,24 +58,10 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
     private final boolean nullForFailures;
     private final MapOptions options;
     private final long total;
-    /** For progress rate/ETA and the pool snapshot's running maps. */
+    /** The pool snapshot's name for this map. */
     private final long id;
-    private final long startNanos = System.nanoTime();
     private final StackTraceElement[] callerFrames;
-
-    private final Object progressLock = new Object();
-    private long succeeded;
-    private long failed;
-    private long cancelled;
-    /** Items of chunks still running, as their workers reported them (per item, not per chunk). */
-    private long partialSucceeded;
-    private long partialFailed;
-    /** What the listener was last told: what it is told never goes down (a chunk whose worker died is re-run item by item). */
-    private long shownSucceeded;
-    private long shownFailed;
-    private boolean listenerClosed;
-    /** The last event the listener got; progressLock. */
-    private ProgressListener.Progress told;
+    private final MapProgress progress;
 
     private final ArrayDeque<Piece> inFlight = new ArrayDeque<>();
     private final LinkedBlockingQueue<Piece> completed = new LinkedBlockingQueue<>();
@@ -115,78 +98,21 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
         }
         this.maxInFlight = 2 * workers + 2;
         this.callerFrames = callerFrames();
+        this.progress = new MapProgress(options.progress(), total);
         this.id = executor.mapStarted(this);
-        synchronized (progressLock) {
-            tell(); // the total (of a list, a set) from the first event, before any item is done
-        }
     }
 
     /** This map as a snapshot shows it. Any thread. */
     PoolSnapshot.MapRun describe() {
         String name = function.getClass().getName();
         int lambda = name.indexOf("$$Lambda");
-        synchronized (progressLock) {
-            return new PoolSnapshot.MapRun(id, lambda < 0 ? name : name.substring(0, lambda) + " (lambda)", progress());
-        }
+        return progress.describe(id, lambda < 0 ? name : name.substring(0, lambda) + " (lambda)");
     }
 
-    /** The progress so far, counting the items of running chunks; progressLock. */
-    private ProgressListener.Progress progress() {
-        shownSucceeded = Math.max(shownSucceeded, succeeded + partialSucceeded);
-        shownFailed = Math.max(shownFailed, failed + partialFailed);
-        return new ProgressListener.Progress(shownSucceeded + shownFailed, total, Duration.ofNanos(System.nanoTime() - startNanos),
-                shownFailed, cancelled);
-    }
-
-    /** Tells the listener, if any, when the counts moved (the first time always); progressLock. */
-    private void tell() {
-        ProgressListener listener = options.progress();
-        if (listener == null || listenerClosed) {
-            return;
-        }
-        ProgressListener.Progress now = progress();
-        if (told != null && told.completed() == now.completed() && told.failed() == now.failed()
-                && told.cancelled() == now.cancelled()) {
-            return; // a chunk's final count that its worker already reported item by item
-        }
-        told = now;
-        listener.onProgress(now);
-    }
-
-    /** A running chunk's items so far, from its worker (its reader thread). */
-    private void onItems(Piece piece, int ran, int itemsFailed) {
-        synchronized (progressLock) {
-            int r = Math.min(ran, piece.items.length);
-            int f = Math.min(itemsFailed, r);
-            if (piece.counted || r <= piece.partialRan) {
-                return;
-            }
-            partialSucceeded += (r - f) - (piece.partialRan - piece.partialFailed);
-            partialFailed += f - piece.partialFailed;
-            piece.partialRan = r;
-            piece.partialFailed = f;
-            tell();
-        }
-    }
-
-    /** The map is over (done, failed or closed): a listener that is {@link AutoCloseable} (the terminal bar) is closed, once. */
+    /** The map is over (done, failed or closed). */
     private void ended() {
         executor.mapEnded(this);
-        ProgressListener listener = options.progress();
-        synchronized (progressLock) {
-            if (listenerClosed) {
-                return;
-            }
-            tell();
-            listenerClosed = true;
-        }
-        if (listener instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                // a listener's own failure to close must not hide the map's outcome
-            }
-        }
+        progress.ended();
     }
 
     @Override
@@ -273,7 +199,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
         MapChunk<T, R> chunk = new MapChunk<>(function, items, options.failFast(), start);
         Piece piece = new Piece(start, items, executor.submit(chunk, options.taskTimeout()));
         if (options.progress() != null && piece.future instanceof PoolTask<?> task) {
-            task.itemProgress = (ran, itemsFailed) -> onItems(piece, ran, itemsFailed);
+            task.itemProgress = (ran, itemsFailed) -> progress.running(piece.counts, ran, itemsFailed);
         }
         piece.future.whenComplete((result, error) -> {
             if (!ordered) {
@@ -365,41 +291,26 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
     /** Progress: counts a finished piece once (a multi-item piece that failed whole is counted by its parts). */
     private void count(Piece piece, MapChunk.Result result, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        synchronized (progressLock) {
-            if (piece.counted) {
-                return;
-            }
-            // its final counts replace what its worker reported while it ran
-            partialSucceeded -= piece.partialRan - piece.partialFailed;
-            partialFailed -= piece.partialFailed;
-            piece.partialRan = 0;
-            piece.partialFailed = 0;
-            int size = piece.items.length;
-            if (cause == null && result.ran < size) {
+        int size = piece.items.length;
+        if (cause == null) {
+            if (result.ran < size) {
                 size = result.ran; // the rest are counted by the chunk that runs them
             }
-            if (cause == null) {
-                int failures = result.failedAt.length;
-                if (options.failFast() && failures > 0) {
-                    int ran = result.failedAt[0] + 1; // nothing after a fail-fast failure ran
-                    succeeded += ran - 1;
-                    failed += 1;
-                    cancelled += size - ran;
-                } else {
-                    succeeded += size - failures;
-                    failed += failures;
-                }
-            } else if (cause instanceof CancellationException) {
-                cancelled += size;
-            } else if (size == 1) {
-                failed += 1;
-            } else if (!closed) {
-                return; // split and re-run by the consumer; its parts are counted
+            int failures = result.failedAt.length;
+            if (options.failFast() && failures > 0) {
+                int ran = result.failedAt[0] + 1; // nothing after a fail-fast failure ran
+                progress.finished(piece.counts, ran - 1, 1, size - ran);
             } else {
-                cancelled += size;
+                progress.finished(piece.counts, size - failures, failures, 0);
             }
-            piece.counted = true;
-            tell();
+        } else if (cause instanceof CancellationException) {
+            progress.finished(piece.counts, 0, 0, size);
+        } else if (size == 1) {
+            progress.finished(piece.counts, 0, 1, 0);
+        } else if (!closed) {
+            progress.splitting(piece.counts); // split and re-run by the consumer; its parts are counted
+        } else {
+            progress.finished(piece.counts, 0, 0, size);
         }
     }
 
@@ -458,15 +369,13 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
         final long start;
         final Object[] items;
         final CompletableFuture<MapChunk.Result> future;
-        boolean counted; // guarded by MapIterator.progressLock
-        /** Items run and failed so far, as its worker reported while it ran; progressLock. */
-        int partialRan;
-        int partialFailed;
+        final MapProgress.Chunk counts;
 
         Piece(long start, Object[] items, CompletableFuture<MapChunk.Result> future) {
             this.start = start;
             this.items = items;
             this.future = future;
+            this.counts = new MapProgress.Chunk(items.length);
         }
     }
 

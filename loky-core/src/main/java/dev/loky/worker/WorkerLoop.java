@@ -9,11 +9,12 @@ import dev.loky.protocol.Frame;
 import dev.loky.protocol.FrameReader;
 import dev.loky.protocol.FrameType;
 import dev.loky.protocol.FrameWriter;
+import dev.loky.protocol.ItemProgress;
 import dev.loky.protocol.MemoryReference;
 import dev.loky.protocol.StreamedValues;
 import dev.loky.protocol.TaskReply;
-import dev.loky.protocol.ThrowableDescription;
 import dev.loky.protocol.WorkerInit;
+import dev.loky.protocol.WorkerReady;
 import dev.loky.serialization.JavaTaskSerializer;
 import dev.loky.serialization.TaskSerializer;
 
@@ -22,7 +23,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -85,6 +85,8 @@ final class WorkerLoop {
     private final Map<Long, StreamedValues.Value> streamedTasks = new ConcurrentHashMap<>();
     private TaskSerializer serializer;
     private HeapWatch heapWatch;
+    /** Answers to tasks, with the memory figures after each. */
+    private Replies replies;
     /** Time the pool's initializer took here (for Spring: the slim context's boot). */
     private long initNanos;
 
@@ -114,6 +116,7 @@ final class WorkerLoop {
         ParentWatch.start(init.parentPid(), log);
         Heartbeat.start(writer, init.heartbeatIntervalMillis());
         heapWatch = new HeapWatch(init.leakThresholdBytes(), init.memoryCheckIntervalMillis());
+        replies = new Replies(writer, heapWatch, this::heldForProtocol);
         BetweenItems.install(betweenItems);
         AfterReadyWarmUp warmUpAfterReady = null;
         try {
@@ -137,7 +140,7 @@ final class WorkerLoop {
             heapWatch.warmingUp(); // before READY: a task may finish before the warm-up begins
         }
         // READY: the pid, then the initializer's time (the parent's worker insights)
-        send(FrameType.READY, 0, ByteBuffer.allocate(16).putLong(ProcessHandle.current().pid()).putLong(initNanos).array());
+        send(FrameType.READY, 0, new WorkerReady(ProcessHandle.current().pid(), initNanos).encode());
         Thread second = new Thread(this::serve, "loky-task-2");
         second.setContextClassLoader(loader);
         serving = true;
@@ -180,7 +183,7 @@ final class WorkerLoop {
                 id = runningThread == Thread.currentThread() ? runningTaskId : -1;
             }
             if (id >= 0) {
-                send(FrameType.ITEM_PROGRESS, id, ByteBuffer.allocate(8).putInt(ran).putInt(failed).array());
+                send(FrameType.ITEM_PROGRESS, id, new ItemProgress(ran, failed).encode());
             }
         }
         return heapWatch.leakConfirmedBetweenItems();
@@ -317,13 +320,13 @@ final class WorkerLoop {
         StreamedValues.Value streamed = streamedTasks.remove(id);
         if (streamed != null && streamed.aborted()) {
             // the parent failed to serialize it midway; it fails that call with its own exception
-            replySerializationError(id, TaskSerializationException.Side.ARGUMENT_IN_PARENT, streamed.failure());
+            replies.serializationError(id, TaskSerializationException.Side.ARGUMENT_IN_PARENT, streamed.failure());
             return;
         }
         synchronized (runLock) {
             boolean wasCancelled = cancelled.remove(id);
             if (wasCancelled) {
-                replyError(id, new InterruptedException("cancelled before it started"));
+                replies.error(id, new InterruptedException("cancelled before it started"), serializer);
                 return;
             }
             runningTaskId = id;
@@ -361,11 +364,11 @@ final class WorkerLoop {
         }
         // An OutOfMemoryError while reading the argument is an OOM like any other: the worker is replaced.
         if (failure != null && !argumentRead && !(failure instanceof OutOfMemoryError)) {
-            replySerializationError(id, TaskSerializationException.Side.ARGUMENT_IN_WORKER, failure);
+            replies.serializationError(id, TaskSerializationException.Side.ARGUMENT_IN_WORKER, failure);
             return;
         }
         if (failure != null) {
-            replyError(id, failure);
+            replies.error(id, failure, serializer);
             if (failure instanceof OutOfMemoryError) {
                 log.println("loky worker: exiting after OutOfMemoryError: " + failure);
                 Runtime.getRuntime().halt(ExitCodes.AFTER_OUT_OF_MEMORY);
@@ -382,42 +385,15 @@ final class WorkerLoop {
         }
         value = null;
         if (written.failure() != null) {
-            replySerializationError(id, TaskSerializationException.Side.RESULT_IN_WORKER, written.failure());
+            replies.serializationError(id, TaskSerializationException.Side.RESULT_IN_WORKER, written.failure());
             return;
         }
-        send(FrameType.RESULT, id, reply(-1, false, written.small() != null ? written.small() : TaskReply.STREAMED, new byte[0]));
+        replies.result(id, written.small() != null ? written.small() : TaskReply.STREAMED);
     }
 
-    private void replyError(long id, Throwable failure) {
-        byte[] exception;
-        try {
-            exception = serializer.serialize(failure);
-        } catch (Throwable t) {
-            exception = new byte[0];
-        }
-        send(FrameType.TASK_ERROR, id, reply(-1, failure instanceof OutOfMemoryError, exception, describe(failure)));
-    }
-
-    private void replySerializationError(long id, TaskSerializationException.Side side, Throwable cause) {
-        send(FrameType.SERIALIZATION_ERROR, id, reply(side.ordinal(), false, new byte[0], describe(cause)));
-    }
-
-    private static byte[] describe(Throwable t) {
-        try {
-            return JavaTaskSerializer.INSTANCE.serialize(ThrowableDescription.of(t));
-        } catch (IOException e) {
-            return new byte[0];
-        }
-    }
-
-    /**
-     * A reply with this worker's memory figures after the task (collecting first when
-     * {@link HeapWatch} says so). By now the task's argument, task object and result are
-     * unreachable; what the worker still holds for the protocol (this reply's bytes, tasks queued
-     * ahead) is subtracted, so only memory the task's code kept is counted.
-     */
-    private byte[] reply(int side, boolean outOfMemory, byte[] value, byte[] description) {
-        long held = value.length + description.length;
+    /** Bytes held for the protocol: tasks read ahead, queued or streamed (not the running task's memory). */
+    private long heldForProtocol() {
+        long held = 0;
         synchronized (runLock) {
             for (Frame queued : inbox) {
                 held += queued.payload().length;
@@ -426,19 +402,10 @@ final class WorkerLoop {
         for (StreamedValues.Value queued : streamedTasks.values()) {
             held += queued.bytes();
         }
-        HeapWatch.Figures figures = heapWatch.afterTask(held);
-        Runtime rt = Runtime.getRuntime();
-        long committed = rt.totalMemory();
-        return new TaskReply(committed - rt.freeMemory(), figures.liveHeap() < 0 ? committed : figures.committedHeap(),
-                figures.liveHeap(), figures.resident(), side, outOfMemory, value, description).encode();
+        return held;
     }
 
     private void send(FrameType type, long id, byte[] payload) {
-        try {
-            writer.write(type, id, payload);
-        } catch (IOException e) {
-            // The parent is gone.
-            Runtime.getRuntime().halt(0);
-        }
+        Replies.send(writer, type, id, payload);
     }
 }
