@@ -39,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * {@code dev.loky.it.realapp.ClinicService#pid}. Each replacement's time to ready is also split into
  * the pool's initializer (the Spring context's boot, from the worker's insights) and the rest (the
  * JVM's own start-up, reading the initializer). With the environment variable
- * {@code LOKY_WORKER_MEMORY}, each idle worker's memory is broken down too ({@link #printMemory}).
+ * {@code LOKY_WORKER_MEMORY}, each idle worker's memory is broken down too ({@link #printMemory}); with
+ * {@code -Dbench.second-worker=true}, what a second idle worker adds is measured at the end ({@link #secondWorker}).
  */
 public final class SpringWorkerStartup {
 
@@ -96,9 +97,44 @@ public final class SpringWorkerStartup {
             }
             System.out.printf("idle worker VmRSS: %s MiB, median %d MiB%n", rss, median(rss));
             System.out.printf("idle worker PSS (shared pages as a share): %s MiB, median %d MiB%n", pss, median(pss));
+            if (Boolean.getBoolean("bench.second-worker")) {
+                secondWorker(executor, callBean);
+            }
             PoolSnapshot snapshot = executor.snapshot();
             System.out.printf("workers now: %d%n", snapshot.workers().size());
         }
+    }
+
+    /**
+     * {@code -Dbench.second-worker=true}: what one more idle worker costs. The one worker's PSS alone,
+     * idle, after a call of {@code Bean#method}; then the pool grows to 2 and the call runs in the new
+     * worker too (the first is kept busy meanwhile), and both PSS are read after 3 s idle. Their sum
+     * less the one worker's alone is the additional worker's cost: the pages they share (the start-up
+     * cache, the JDK's libraries) are counted once, as a share.
+     */
+    private static void secondWorker(ProcessExecutor executor, Runnable callBean) throws Exception {
+        callBean.run();
+        long first = executor.submit(() -> ProcessHandle.current().pid()).get(300, TimeUnit.SECONDS);
+        Thread.sleep(3000); // idle on purpose, as above
+        long alone = Jvm.pssBytes(first) / (1024 * 1024);
+        executor.resize(2);
+        java.util.concurrent.CompletableFuture<Long> busy = executor.submit(() -> {
+            Thread.sleep(1500); // keeps the first worker busy, so that the next call starts the second
+            return ProcessHandle.current().pid();
+        });
+        callBean.run();
+        busy.get(300, TimeUnit.SECONDS);
+        Thread.sleep(3000); // idle on purpose, as above
+        List<Long> pids = executor.snapshot().workers().stream().map(PoolSnapshot.Worker::pid).toList();
+        long both = 0;
+        List<Long> each = new ArrayList<>();
+        for (long pid : pids) {
+            long pss = Jvm.pssBytes(pid) / (1024 * 1024);
+            each.add(pss);
+            both += pss;
+        }
+        System.out.printf("one idle worker alone: PSS %d MiB; with a second (%d workers): PSS %s MiB, sum %d MiB; "
+                + "the additional worker: %d MiB%n", alone, pids.size(), each, both, both - alone);
     }
 
     /** Calls {@code Bean#method} (a public no-argument method) on the application's bean of that class. */
