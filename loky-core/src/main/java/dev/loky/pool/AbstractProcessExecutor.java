@@ -30,16 +30,29 @@ public abstract class AbstractProcessExecutor implements ProcessExecutor {
     private final java.util.Set<MapIterator<?, ?>> runningMaps = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicLong mapIds = new java.util.concurrent.atomic.AtomicLong();
 
-    /** A map began: it is shown in snapshots until {@link #mapEnded}. Returns its id. Any thread. */
-    long mapStarted(MapIterator<?, ?> map) {
-        runningMaps.add(map);
-        return mapIds.incrementAndGet();
-    }
+    /** This executor as its maps see it; any thread. */
+    private final MapIterator.Pool mapPool = new MapIterator.Pool() {
+        @Override
+        public int parallelism() {
+            return AbstractProcessExecutor.this.parallelism();
+        }
 
-    /** A map ended (exhausted, failed or closed); idempotent. */
-    void mapEnded(MapIterator<?, ?> map) {
-        runningMaps.remove(map);
-    }
+        @Override
+        public long started(MapIterator<?, ?> map) {
+            runningMaps.add(map);
+            return mapIds.incrementAndGet();
+        }
+
+        @Override
+        public void ended(MapIterator<?, ?> map) {
+            runningMaps.remove(map);
+        }
+
+        @Override
+        public <V> CompletableFuture<V> submit(RemoteCallable<V> task, Duration timeout) {
+            return AbstractProcessExecutor.this.submit(task, timeout);
+        }
+    };
 
     /** The maps still running, oldest first, for {@link dev.loky.PoolSnapshot#maps()}. */
     protected List<dev.loky.PoolSnapshot.MapRun> runningMaps() {
@@ -124,7 +137,7 @@ public abstract class AbstractProcessExecutor implements ProcessExecutor {
         Objects.requireNonNull(function, "function must not be null");
         Objects.requireNonNull(items, "items must not be null");
         Objects.requireNonNull(options, "options must not be null");
-        return new MapIterator<>(this, function, items, options, ordered, nullForFailures);
+        return new MapIterator<>(mapPool, function, items, options, ordered, nullForFailures);
     }
 
     private static <R> Stream<R> stream(MapIterator<?, R> iterator) {

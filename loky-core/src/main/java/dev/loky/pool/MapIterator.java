@@ -4,8 +4,10 @@ import dev.loky.LokyException;
 import dev.loky.MapFailedException;
 import dev.loky.MapOptions;
 import dev.loky.PoolSnapshot;
+import dev.loky.RemoteCallable;
 import dev.loky.RemoteFunction;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,7 +42,21 @@ import java.util.concurrent.LinkedBlockingQueue;
  */
 final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
 
-    private final AbstractProcessExecutor executor;
+    /** What a map needs of the executor that runs it (so that the map does not know the executor's class). */
+    interface Pool {
+        /** The current number of workers, to size chunks and the in-flight window. */
+        int parallelism();
+
+        /** The map began: it is shown in snapshots until {@link #ended}. Returns its id. */
+        long started(MapIterator<?, ?> map);
+
+        /** The map ended (exhausted, failed or closed); idempotent. */
+        void ended(MapIterator<?, ?> map);
+
+        <V> CompletableFuture<V> submit(RemoteCallable<V> task, Duration timeout);
+    }
+
+    private final Pool executor;
     private final RemoteFunction<T, R> function;
     private final Iterator<T> input;
     /**
@@ -79,7 +95,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
      * @param nullForFailures {@code map}'s mode: without fail-fast a failed item yields {@code null}
      *        in its place and the iteration ends normally; {@link #failures()} then has them
      */
-    MapIterator(AbstractProcessExecutor executor, RemoteFunction<T, R> function, Iterable<T> items, MapOptions options,
+    MapIterator(Pool executor, RemoteFunction<T, R> function, Iterable<T> items, MapOptions options,
             boolean ordered, boolean nullForFailures) {
         this.executor = executor;
         this.function = function;
@@ -99,7 +115,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
         this.maxInFlight = 2 * workers + 2;
         this.callerFrames = callerFrames();
         this.progress = new MapProgress(options.progress(), total);
-        this.id = executor.mapStarted(this);
+        this.id = executor.started(this);
     }
 
     /** This map as a snapshot shows it. Any thread. */
@@ -111,7 +127,7 @@ final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
 
     /** The map is over (done, failed or closed). */
     private void ended() {
-        executor.mapEnded(this);
+        executor.ended(this);
         progress.ended();
     }
 

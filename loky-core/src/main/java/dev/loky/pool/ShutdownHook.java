@@ -1,5 +1,7 @@
 package dev.loky.pool;
 
+import dev.loky.ProcessExecutor;
+
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -14,7 +16,7 @@ import java.util.Set;
  *
  * <p>While the JVM exits nothing new can be waited for, so the hook starts no worker and drains
  * nothing: it fails what is left at once with an exception that says the JVM is exiting (see
- * {@link ProcessPool#abort(String)}; later submits are rejected with the same words), then kills the workers and waits up
+ * {@link ProcessExecutor#abort(String)}; later submits are rejected with the same words), then kills the workers and waits up
  * to {@link #GRACE} for them to be gone. Workers ignore SIGINT, SIGTERM and SIGHUP aimed at their
  * process group, so it is this hook (or the parent's death) that ends them, never the signal.
  */
@@ -23,13 +25,13 @@ final class ShutdownHook {
     /** How long the hook waits for killed workers to be reaped. */
     private static final Duration GRACE = Duration.ofSeconds(3);
 
-    private static final Set<ProcessPool> POOLS = Collections.newSetFromMap(new IdentityHashMap<>());
+    private static final Set<ProcessExecutor> POOLS = Collections.newSetFromMap(new IdentityHashMap<>());
     private static boolean installed;
 
     private ShutdownHook() {
     }
 
-    static synchronized void register(ProcessPool pool) {
+    static synchronized void register(ProcessExecutor pool) {
         if (!installed) {
             Runtime.getRuntime().addShutdownHook(new Thread(ShutdownHook::abortAll, "loky-shutdown"));
             installed = true;
@@ -37,21 +39,21 @@ final class ShutdownHook {
         POOLS.add(pool);
     }
 
-    static synchronized void unregister(ProcessPool pool) {
+    static synchronized void unregister(ProcessExecutor pool) {
         POOLS.remove(pool);
     }
 
     private static void abortAll() {
-        List<ProcessPool> pools;
+        List<ProcessExecutor> pools;
         synchronized (ShutdownHook.class) {
             pools = List.copyOf(POOLS);
         }
-        for (ProcessPool pool : pools) {
+        for (ProcessExecutor pool : pools) {
             pool.abort("the loky pool '" + pool.config().name()
                     + "' is shutting down because the JVM is exiting (System.exit, end of main, SIGINT or SIGTERM)");
         }
         long deadline = System.nanoTime() + GRACE.toNanos();
-        for (ProcessPool pool : pools) {
+        for (ProcessExecutor pool : pools) {
             try {
                 pool.awaitTermination(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             } catch (InterruptedException e) {

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The rooms of {@code dev.loky.pool} do not call back into the pool's facade: the effects fire the
  * channels' reports as scheduler events through {@code PoolLock}, not through {@code ProcessPool}
- * (which made the two a cycle). Only the facade's factory and its JVM shutdown hook know it.
+ * (which made the two a cycle). Only the facade's factory knows it; the JVM shutdown hook holds its
+ * pools as {@code ProcessExecutor}s.
  */
 class PoolRoomsTest {
 
@@ -24,9 +25,17 @@ class PoolRoomsTest {
     void noRoomDependsOnTheFacade() {
         noClasses().that().resideInAPackage("dev.loky.pool")
                 .and().doNotHaveSimpleName("ProcessPool").and().doNotHaveSimpleName("PoolFactory")
-                .and().doNotHaveSimpleName("ShutdownHook")
                 .should().dependOnClassesThat().haveFullyQualifiedName("dev.loky.pool.ProcessPool")
                 .because("the rooms report to the scheduler through PoolLock; a call back into the facade is a cycle")
+                .check(POOL);
+    }
+
+    /** A map sees its executor through {@code MapIterator.Pool}: the executor makes maps, maps do not know it. */
+    @Test
+    void aMapDoesNotKnowItsExecutorsClass() {
+        noClasses().that().haveFullyQualifiedName("dev.loky.pool.MapIterator")
+                .or().haveFullyQualifiedName("dev.loky.pool.MapProgress")
+                .should().dependOnClassesThat().haveFullyQualifiedName("dev.loky.pool.AbstractProcessExecutor")
                 .check(POOL);
     }
 
