@@ -146,13 +146,13 @@ final class Dispatcher {
             // cancelled while it waited in the worker: it is skipped, or interrupted if it started
             startCancelGrace(w, head);
         } else if (head.timeout != null) {
-            head.timeoutTimer = Timer.arm(effects, Timer.Kind.TASK_TIMEOUT, w, head, head.timeout.toNanos());
+            head.timeoutTimer = effects.arm(Timer.Kind.TASK_TIMEOUT, w, head, head.timeout.toNanos());
         }
     }
 
     void startCancelGrace(WorkerSlot w, PoolTask<?> task) {
         effects.unschedule(w.cancelGrace);
-        w.cancelGrace = Timer.arm(effects, Timer.Kind.CANCEL_GRACE, w, task, config.cancelGracePeriod().toNanos());
+        w.cancelGrace = effects.arm(Timer.Kind.CANCEL_GRACE, w, task, config.cancelGracePeriod().toNanos());
     }
 
     /**

@@ -25,6 +25,13 @@ interface Effects {
     /** Call {@link Scheduler#onTimer} with this timer after its delay. */
     void schedule(Timer timer);
 
+    /** Creates a timer of {@code kind} and {@link #schedule}s it. */
+    default Timer arm(Timer.Kind kind, WorkerSlot worker, PoolTask<?> task, long delayNanos) {
+        Timer timer = new Timer(kind, worker, task, delayNanos);
+        schedule(timer);
+        return timer;
+    }
+
     /** A timer no longer needed; it may still fire, and is then ignored. */
     void unschedule(Timer timer);
 

@@ -55,7 +55,7 @@ final class StartBackoff {
     void scheduleRetry() {
         if (!retryScheduled) {
             retryScheduled = true;
-            Timer.arm(effects, Timer.Kind.RETRY, null, null, remainingNanos());
+            effects.arm(Timer.Kind.RETRY, null, null, remainingNanos());
         }
     }
 
@@ -63,7 +63,7 @@ final class StartBackoff {
     void scheduleProbe() {
         if (!probeScheduled) {
             probeScheduled = true;
-            Timer.arm(effects, Timer.Kind.PROBE, null, null, remainingNanos());
+            effects.arm(Timer.Kind.PROBE, null, null, remainingNanos());
         }
     }
 

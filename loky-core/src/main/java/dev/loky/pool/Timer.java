@@ -18,13 +18,6 @@ final class Timer {
         this.delayNanos = delayNanos;
     }
 
-    /** Creates a timer and asks {@code effects} to schedule it. */
-    static Timer arm(Effects effects, Kind kind, WorkerSlot worker, PoolTask<?> task, long delayNanos) {
-        Timer timer = new Timer(kind, worker, task, delayNanos);
-        effects.schedule(timer);
-        return timer;
-    }
-
     @Override
     public String toString() {
         return kind + (worker == null ? "" : " " + worker) + (task == null ? "" : " " + task);

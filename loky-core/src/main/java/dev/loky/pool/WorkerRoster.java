@@ -106,7 +106,7 @@ final class WorkerRoster implements Iterable<WorkerSlot> {
 
     private void armStartup(WorkerSlot w) {
         w.launched = true;
-        w.startupTimer = Timer.arm(effects, Timer.Kind.STARTUP, w, null, config.startupTimeout().toNanos());
+        w.startupTimer = effects.arm(Timer.Kind.STARTUP, w, null, config.startupTimeout().toNanos());
     }
 
     /** A slot still waiting its turn to start has no process: letting it go just removes it. */
@@ -134,7 +134,7 @@ final class WorkerRoster implements Iterable<WorkerSlot> {
             effects.kill(w);
         } else {
             effects.stop(w);
-            Timer.arm(effects, Timer.Kind.KILL, w, null,
+            effects.arm(Timer.Kind.KILL, w, null,
                     w.recorder ? RECORDER_KILL_AFTER_NANOS : RETIRE_KILL_AFTER_NANOS);
         }
     }

@@ -39,6 +39,14 @@ class PoolRoomsTest {
                 .check(POOL);
     }
 
+    /** A timer is data the scheduler arms through its effects ({@code Effects.arm}); it does not call them. */
+    @Test
+    void aTimerDoesNotKnowTheEffects() {
+        noClasses().that().haveFullyQualifiedName("dev.loky.pool.Timer")
+                .should().dependOnClassesThat().haveFullyQualifiedName("dev.loky.pool.Effects")
+                .check(POOL);
+    }
+
     @Test
     void theRoomsLogUnderThePoolsName() throws Exception {
         Class<?> lock = Class.forName("dev.loky.pool.PoolLock");
