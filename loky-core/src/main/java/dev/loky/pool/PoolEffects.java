@@ -39,6 +39,8 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
 
     /** Where the channels' reports become scheduler events. */
     private final PoolLock lock;
+    /** Each launched worker's channel (the scheduler's slots hold none). */
+    private final WorkerChannels channels;
     /** Why the pool was stopped ({@code ProcessExecutor.abort}); {@code null} for a plain shutdown. */
     private final Supplier<String> abortReason;
     /** The pool's own last words, run after everything else once the scheduler terminated. */
@@ -53,9 +55,10 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
     /** The actions of the event being handled; pool lock. */
     private List<Runnable> after;
 
-    PoolEffects(PoolLock lock, Supplier<String> abortReason, Runnable onTerminated, PoolConfig config, WorkerLauncher launcher,
+    PoolEffects(PoolLock lock, WorkerChannels channels, Supplier<String> abortReason, Runnable onTerminated, PoolConfig config, WorkerLauncher launcher,
             ScheduledThreadPoolExecutor timer, Outcomes outcomes, PoolCounters counters, ClassServer classServer) {
         this.lock = lock;
+        this.channels = channels;
         this.abortReason = abortReason;
         this.onTerminated = onTerminated;
         this.config = config;
@@ -85,7 +88,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
         LeakDetector leak = config.memoryLeakProtection() && !w.recorder
                 ? new LeakDetector(config.memoryLeakThresholdBytes(), config.memoryCheckInterval().toMillis()) : null;
         WorkerChannel channel = new WorkerChannel(w, config.name(), leak, config.heartbeatTimeout().toNanos());
-        w.channel = channel;
+        channels.add(channel);
         return channel;
     }
 
@@ -98,7 +101,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
 
     @Override
     public void send(WorkerSlot w, PoolTask<?> task) {
-        WorkerChannel channel = w.channel;
+        WorkerChannel channel = channel(w);
         task.workerPid = channel.pid();
         if (task.streamed != null) {
             channel.enqueueStreamed(task, config.serializer());
@@ -110,21 +113,30 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
 
     @Override
     public void sendCancel(WorkerSlot w, PoolTask<?> task) {
-        WorkerChannel channel = w.channel;
+        WorkerChannel channel = channels.of(w);
+        if (channel == null) {
+            return; // its exit was handled: no process left to tell
+        }
         channel.enqueue(FrameType.CANCEL, task.id, new byte[0]);
         after.add(channel::flush);
     }
 
     @Override
     public void stop(WorkerSlot w) {
-        WorkerChannel channel = w.channel;
+        WorkerChannel channel = channels.of(w);
+        if (channel == null) {
+            return; // its exit was handled: no process left to tell
+        }
         channel.enqueue(FrameType.SHUTDOWN, 0, new byte[0]);
         after.add(channel::flush);
     }
 
     @Override
     public void kill(WorkerSlot w) {
-        WorkerChannel channel = w.channel;
+        WorkerChannel channel = channels.of(w);
+        if (channel == null) {
+            return; // its exit was handled: no process left to tell
+        }
         if (w.leaving == Leaving.STARTUP_TIMEOUT) {
             // a silent worker's threads say what it waits for: keep them for the message, then kill it
             after.add(() -> {
@@ -160,7 +172,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
         if (reason == null) {
             after.add(() -> task.cancel(true));
         } else if (runningOn != null) {
-            WorkerChannel channel = runningOn.channel;
+            WorkerChannel channel = channel(runningOn);
             after.add(() -> outcomes.fail(task, outcomes.stopped(task, channel, reason)));
         } else {
             after.add(() -> outcomes.fail(task, outcomes.notRun(task, reason)));
@@ -169,7 +181,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
 
     @Override
     public void timedOut(PoolTask<?> task, WorkerSlot w) {
-        WorkerChannel channel = w.channel;
+        WorkerChannel channel = channel(w);
         after.add(() -> {
             log.warn("{} exceeded its timeout of {} on {}; killing the worker", task, task.timeout, channel.name());
             outcomes.fail(task, outcomes.timedOut(task, channel));
@@ -178,7 +190,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
 
     @Override
     public void unresponsive(PoolTask<?> task, WorkerSlot w) {
-        WorkerChannel channel = w.channel;
+        WorkerChannel channel = channel(w);
         after.add(() -> {
             log.warn("{} sent no heartbeat for {} while running {}; killing it", channel.name(), config.heartbeatTimeout(), task);
             outcomes.fail(task, outcomes.unresponsive(task, channel));
@@ -187,7 +199,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
 
     @Override
     public void unreadable(PoolTask<?> task, WorkerSlot w) {
-        WorkerChannel channel = w.channel;
+        WorkerChannel channel = channel(w);
         WorkerChannel.Reading reading = channel.reading;
         Duration limit = Duration.ofNanos(reading == null ? config.heartbeatTimeout().toNanos() : reading.limitNanos());
         after.add(() -> {
@@ -198,7 +210,10 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
 
     @Override
     public void memoryCheckDue(WorkerSlot w) {
-        WorkerChannel channel = w.channel;
+        WorkerChannel channel = channels.of(w);
+        if (channel == null) {
+            return; // its exit was handled: no process left to tell
+        }
         if (channel.leak != null && channel.leak.residentCheckDue()) {
             after.add(() -> {
                 try {
@@ -227,28 +242,37 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
         });
     }
 
+    /** The channel of a worker the scheduler still holds a task of: it has one until its exit was handled. */
+    private WorkerChannel channel(WorkerSlot w) {
+        WorkerChannel channel = channels.of(w);
+        if (channel == null) {
+            throw new IllegalStateException(w + " has no channel: its exit was handled, so it holds no task");
+        }
+        return channel;
+    }
+
     // ------------------------------------------------------------------ WorkerChannel.Events (reader thread)
 
     @Override
-    public void onFrame(WorkerSlot w, Frame frame) {
+    public void onFrame(WorkerChannel channel, Frame frame) {
         switch (frame.type()) {
             case READY -> {
-                w.channel.readyReported(WorkerReady.decode(frame.payload()));
-                onReady(w);
+                channel.readyReported(WorkerReady.decode(frame.payload()));
+                onReady(channel);
             }
-            case STARTUP_FAILED -> w.channel.startupFailure = new String(frame.payload(), StandardCharsets.UTF_8);
-            case RESULT, TASK_ERROR, SERIALIZATION_ERROR -> onReply(w, frame);
+            case STARTUP_FAILED -> channel.startupFailure = new String(frame.payload(), StandardCharsets.UTF_8);
+            case RESULT, TASK_ERROR, SERIALIZATION_ERROR -> onReply(channel, frame);
             case HEARTBEAT -> { } // its arrival is what counts: the reader noted the time
-            case CLASS_REQUEST -> w.channel.send(FrameType.CLASS_BYTES, frame.id(),
+            case CLASS_REQUEST -> channel.send(FrameType.CLASS_BYTES, frame.id(),
                     classServer.answer(new String(frame.payload(), StandardCharsets.UTF_8)).encode());
-            case ITEM_PROGRESS -> onItemProgress(w, frame);
+            case ITEM_PROGRESS -> onItemProgress(channel.slot, frame);
             case MEMORY_REFERENCE -> {
                 MemoryReference reference = MemoryReference.decode(frame.payload());
-                if (w.channel.leak != null && reference != null) {
-                    w.channel.leak.reference(reference.liveHeap(), reference.committedHeap(), reference.resident());
+                if (channel.leak != null && reference != null) {
+                    channel.leak.reference(reference.liveHeap(), reference.committedHeap(), reference.resident());
                 }
             }
-            default -> log.warn("{} sent an unexpected {} frame", w.channel.name(), frame.type());
+            default -> log.warn("{} sent an unexpected {} frame", channel.name(), frame.type());
         }
     }
 
@@ -268,19 +292,20 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
         }
     }
 
-    private void onReady(WorkerSlot w) {
+    private void onReady(WorkerChannel channel) {
+        WorkerSlot w = channel.slot;
         Duration startup = Duration.ofNanos(System.nanoTime() - w.createdNanos);
         if (lock.get(scheduler -> scheduler.onReady(w))) {
-            long pid = w.channel.pid();
-            log.info("{} ready in {} ms", w.channel.name(), startup.toMillis());
-            startupFailures.started(w.channel.name());
+            long pid = channel.pid();
+            log.info("{} ready in {} ms", channel.name(), startup.toMillis());
+            startupFailures.started(channel.name());
             counters.listeners().fire(l -> l.workerStarted(pid, startup));
         }
     }
 
     /** A reply: frees the worker (and gives it the next task) first, then completes the future here. */
-    private void onReply(WorkerSlot w, Frame frame) {
-        WorkerChannel channel = w.channel;
+    private void onReply(WorkerChannel channel, Frame frame) {
+        WorkerSlot w = channel.slot;
         TaskReply reply;
         try {
             reply = TaskReply.decode(frame.payload());
@@ -313,8 +338,8 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
     }
 
     @Override
-    public void onExit(WorkerSlot w, int exitCode) {
-        WorkerChannel channel = w.channel;
+    public void onExit(WorkerChannel channel, int exitCode) {
+        WorkerSlot w = channel.slot;
         if (channel.startupCacheRecording != null) {
             channel.startupCache.recorded(channel.startupCacheRecording, exitCode, channel.outputTail());
             channel.startupCacheRecording = null;
@@ -322,6 +347,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
         String output = channel.outputTail();
         Departure departure = lock.get(scheduler -> scheduler.onExit(w,
                 timedOut -> outcomes.startupFailure(channel, exitCode, output, timedOut)));
+        channels.remove(w); // the scheduler let the slot go: nothing asks for its I/O any more
         Leaving why = departure.why();
         if (why != null && why.isCrash()) {
             // the one place a crashed worker's output tail is logged (exception messages leave it out)

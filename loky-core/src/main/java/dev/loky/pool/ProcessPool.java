@@ -65,6 +65,8 @@ final class ProcessPool extends AbstractProcessExecutor {
     private volatile boolean firstTask = true;
     /** The one lock, and the scheduler behind it: every scheduler event goes through it. */
     private final PoolLock lock = new PoolLock();
+    /** Each launched worker's I/O side; the scheduler's slots hold none. */
+    private final WorkerChannels channels = new WorkerChannels();
     /** Why the pool was stopped, set by {@link #abort(String)}; what is left then fails with it. */
     private volatile String abortReason;
 
@@ -81,7 +83,7 @@ final class ProcessPool extends AbstractProcessExecutor {
             return t;
         });
         timer.setRemoveOnCancelPolicy(true);
-        PoolEffects effects = new PoolEffects(lock, () -> abortReason, this::terminated, config, new WorkerLauncher(config), timer,
+        PoolEffects effects = new PoolEffects(lock, channels, () -> abortReason, this::terminated, config, new WorkerLauncher(config), timer,
                 outcomes, counters, classServer);
         lock.bind(new Scheduler(config, System::nanoTime, effects, counters), effects);
         long idleCheckMillis = Math.max(10, Math.min(1000, config.idleTimeout().toMillis() / 2));
@@ -170,11 +172,11 @@ final class ProcessPool extends AbstractProcessExecutor {
                 if (w.recorder) {
                     continue;
                 }
-                WorkerChannel c = w.channel;
+                WorkerChannel c = channels.of(w);
                 workers.add(new PoolSnapshot.Worker(w.id, c == null ? -1 : c.pid(), PoolSnapshot.WorkerState.valueOf(w.state.name()),
                         w.inFlight.isEmpty() ? null : w.inFlight.peek().toString(), w.tasksDone, -1,
                         c == null ? -1 : c.heapUsedBytes, Duration.ofNanos(now - w.createdNanos),
-                        w.replacing == null ? null : w.replacing.tag(), null, w.insights(now)));
+                        w.replacing == null ? null : w.replacing.tag(), null, w.insights(now, c == null ? -1 : c.initNanos)));
             }
             return new Read(PoolSnapshot.State.valueOf(scheduler.state().name()), scheduler.maxWorkers(), scheduler.queued(),
                     scheduler.lastStartupError() == null ? null : scheduler.lastStartupError().getMessage(),
@@ -218,7 +220,8 @@ final class ProcessPool extends AbstractProcessExecutor {
         List<PoolTask<?>> beingRead = new ArrayList<>();
         lock.run(scheduler -> {
             for (WorkerSlot w : scheduler.workers()) {
-                WorkerChannel.Reading reading = w.channel == null ? null : w.channel.reading;
+                WorkerChannel channel = channels.of(w);
+                WorkerChannel.Reading reading = channel == null ? null : channel.reading;
                 if (reading != null && reading.task() != null) {
                     beingRead.add(reading.task()); // no longer the scheduler's: its reply came
                 }
@@ -272,7 +275,7 @@ final class ProcessPool extends AbstractProcessExecutor {
         lock.run(scheduler -> {
             long now = System.nanoTime();
             for (WorkerSlot w : scheduler.workers()) {
-                WorkerChannel channel = w.channel;
+                WorkerChannel channel = channels.of(w);
                 WorkerChannel.Reading reading = channel == null ? null : channel.reading;
                 if (reading != null) {
                     PoolTask<?> task = reading.task() != null ? reading.task() : w.inFlight.peek();

@@ -66,9 +66,9 @@ final class WorkerChannel {
 
     /** What the reader thread reports. */
     interface Events {
-        void onFrame(WorkerSlot w, Frame frame);
+        void onFrame(WorkerChannel channel, Frame frame);
 
-        void onExit(WorkerSlot w, int exitCode);
+        void onExit(WorkerChannel channel, int exitCode);
 
         /** Reads a streamed value (a big result) whose first frame is {@code first}, straight from the channel. */
         StreamedValues.Value readValue(FrameReader reader, Frame first) throws IOException;
@@ -140,6 +140,7 @@ final class WorkerChannel {
      */
     void attach(Process process, Events events) {
         this.pid = process.pid();
+        slot.pid = pid;
         this.writer = new FrameWriter(process.getOutputStream());
         this.events = events;
         this.process = process;
@@ -232,7 +233,7 @@ final class WorkerChannel {
             if (reading != null) {
                 log.warn("{} exited while its reader was still decoding a reply; reporting its exit without it", name());
             }
-            e.onExit(slot, exitCode);
+            e.onExit(this, exitCode);
         }
     }
 
@@ -267,7 +268,7 @@ final class WorkerChannel {
                         reading = null;
                     }
                 } else {
-                    events.onFrame(slot, frame);
+                    events.onFrame(this, frame);
                 }
             }
         } catch (EOFException e) {

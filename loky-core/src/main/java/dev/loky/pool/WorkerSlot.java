@@ -6,8 +6,8 @@ import java.util.ArrayDeque;
 
 /**
  * The {@link Scheduler}'s view of one worker: its state and the tasks it holds. Every field except
- * the final ones and {@link #channel} is owned by the scheduler and touched only under the pool's
- * lock (or by a single-threaded test).
+ * the final ones and {@link #pid} is owned by the scheduler and touched only under the pool's
+ * lock (or by a single-threaded test). Its I/O side is the pool's ({@link WorkerChannels}).
  */
 final class WorkerSlot {
 
@@ -55,8 +55,8 @@ final class WorkerSlot {
     Timer startupTimer;
     Timer cancelGrace;
 
-    /** The I/O side (process, outbox, reader), set by the pool when it launches the worker; the scheduler never uses it. */
-    volatile WorkerChannel channel;
+    /** Its process id once started ({@code -1} before), for messages; set by its channel. */
+    volatile long pid = -1;
 
     WorkerSlot(int id, boolean recorder, RestartReason replacing, int poolSize, long createdNanos) {
         this.id = id;
@@ -78,12 +78,11 @@ final class WorkerSlot {
     }
 
     /** Where its time went, as of {@code now} (mpire's worker insights). Pool lock. */
-    dev.loky.PoolSnapshot.Insights insights(long now) {
+    dev.loky.PoolSnapshot.Insights insights(long now, long initNanos) {
         if (readyNanos == 0) {
             return new dev.loky.PoolSnapshot.Insights(null, null, java.time.Duration.ZERO, java.time.Duration.ZERO);
         }
-        WorkerChannel c = channel;
-        long init = c == null ? -1 : c.initNanos;
+        long init = initNanos;
         long working = workingNanos + (state == State.BUSY && !inFlight.isEmpty() ? now - headStartedNanos : 0);
         long waiting = Math.max(0, now - readyNanos - working);
         return new dev.loky.PoolSnapshot.Insights(java.time.Duration.ofNanos(readyNanos - createdNanos),
@@ -93,8 +92,6 @@ final class WorkerSlot {
 
     @Override
     public String toString() {
-        WorkerChannel c = channel;
-        long pid = c == null ? -1 : c.pid();
         return "worker " + id + (pid > 0 ? " (pid " + pid + ")" : "");
     }
 }

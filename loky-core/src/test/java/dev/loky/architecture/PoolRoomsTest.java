@@ -47,6 +47,16 @@ class PoolRoomsTest {
                 .check(POOL);
     }
 
+    /** The scheduler and its state hold no I/O: a slot's channel is the pool's ({@code WorkerChannels}). */
+    @Test
+    void theSchedulersStateHoldsNoChannel() {
+        noClasses().that().haveSimpleNameStartingWith("Scheduler").or().haveSimpleNameStartingWith("Dispatcher")
+                .or().haveSimpleNameStartingWith("WorkerRoster").or().haveSimpleNameStartingWith("StartBackoff")
+                .or().haveSimpleNameStartingWith("WorkerSlot").or().haveSimpleName("Timer").or().haveSimpleName("Effects")
+                .should().dependOnClassesThat().haveSimpleNameStartingWith("WorkerChannel")
+                .check(POOL);
+    }
+
     @Test
     void theRoomsLogUnderThePoolsName() throws Exception {
         Class<?> lock = Class.forName("dev.loky.pool.PoolLock");
