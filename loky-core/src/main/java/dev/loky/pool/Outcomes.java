@@ -175,18 +175,20 @@ final class Outcomes {
      * holding it: a {@code WorkerOutOfMemoryException} when the worker halted after an
      * {@link OutOfMemoryError} ({@link ExitCodes#AFTER_OUT_OF_MEMORY}), else a {@code TerminatedWorkerException}.
      */
-    LokyException exited(WorkerChannel w, int exitCode, PoolTask<?> task, String output, Leaving why) {
-        return exitCode == ExitCodes.AFTER_OUT_OF_MEMORY ? OutOfMemory.afterExit(w, task, output)
-                : terminated(w, exitCode, task, output, why);
+    LokyException exited(WorkerChannel w, ExitReport exit, PoolTask<?> task, Leaving why) {
+        return exit.code() == ExitCodes.AFTER_OUT_OF_MEMORY ? OutOfMemory.afterExit(w, task, exit.output())
+                : terminated(w, exit, task, why);
     }
 
-    private TerminatedWorkerException terminated(WorkerChannel w, int exitCode, PoolTask<?> task, String output, Leaving why) {
+    private TerminatedWorkerException terminated(WorkerChannel w, ExitReport exit, PoolTask<?> task, Leaving why) {
+        int exitCode = exit.code();
+        String output = exit.output();
         if (why == Leaving.UNREADABLE_REPLY) {
             return new TerminatedWorkerException(w.name() + " was killed (SIGKILL) while running " + task
                     + ": its answer to an earlier task could not be read in time; that task and this one failed,"
                     + " and the worker is being replaced.", w.pid(), exitCode, "SIGKILL", output);
         }
-        String signal = ExitStatus.signalName(exitCode, output);
+        String signal = exit.signal();
         String status = ExitStatus.describe(exitCode);
         if (signal != null && !status.contains(signal)) {
             status += " after a fatal " + signal + " in the JVM";
@@ -202,19 +204,21 @@ final class Outcomes {
         return new TerminatedWorkerException(message, w.pid(), exitCode, signal, output);
     }
 
-    WorkerStartupException startupFailure(WorkerChannel w, int exitCode, String output, boolean timedOut) {
+    WorkerStartupException startupFailure(WorkerChannel w, ExitReport exit, boolean timedOut) {
+        int exitCode = exit.code();
+        String output = exit.output();
         String why;
         if (timedOut) {
             why = "was not ready within " + config.startupTimeout() + " (raise the startup timeout, or find what it waits for)";
-        } else if (w.pid() <= 0) {
+        } else if (exit.code() < 0) {
             why = "its process was not started";
-        } else if (w.startupFailure != null) {
-            why = "failed in its initializer: " + w.startupFailure.lines().findFirst().orElse("");
+        } else if (exit.startupFailure() != null) {
+            why = "failed in its initializer: " + exit.startupFailure().lines().findFirst().orElse("");
         } else {
             why = "exited with " + ExitStatus.describe(exitCode) + " before it was ready";
         }
         String classpath = config.classpath();
-        String threads = w.threadDump;
+        String threads = exit.threadDump();
         if (timedOut && threads != null && !threads.isBlank()) {
             output += "Its threads when it was stopped:\n" + threads;
         }

@@ -338,15 +338,16 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
     }
 
     @Override
-    public void onExit(WorkerChannel channel, int exitCode) {
+    public void onExit(WorkerChannel channel, ExitReport exit) {
         WorkerSlot w = channel.slot;
+        int exitCode = exit.code();
+        String output = exit.output();
         if (channel.startupCacheRecording != null) {
-            channel.startupCache.recorded(channel.startupCacheRecording, exitCode, channel.outputTail());
+            channel.startupCache.recorded(channel.startupCacheRecording, exitCode, output);
             channel.startupCacheRecording = null;
         }
-        String output = channel.outputTail();
         Departure departure = lock.get(scheduler -> scheduler.onExit(w,
-                timedOut -> outcomes.startupFailure(channel, exitCode, output, timedOut)));
+                timedOut -> outcomes.startupFailure(channel, exit, timedOut)));
         channels.remove(w); // the scheduler let the slot go: nothing asks for its I/O any more
         Leaving why = departure.why();
         if (why != null && why.isCrash()) {
@@ -359,7 +360,7 @@ final class PoolEffects implements Effects, WorkerChannel.Events {
             counters.listeners().fire(l -> l.workerRestarted(why.restart));
         }
         if (departure.lost() != null) {
-            outcomes.fail(departure.lost(), outcomes.exited(channel, exitCode, departure.lost(), output, why));
+            outcomes.fail(departure.lost(), outcomes.exited(channel, exit, departure.lost(), why));
         }
         if (departure.startupError() != null) {
             startupFailures.failed(departure.startupError(), channel.name());

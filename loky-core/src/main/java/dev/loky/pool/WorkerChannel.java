@@ -68,7 +68,7 @@ final class WorkerChannel {
     interface Events {
         void onFrame(WorkerChannel channel, Frame frame);
 
-        void onExit(WorkerChannel channel, int exitCode);
+        void onExit(WorkerChannel channel, ExitReport exit);
 
         /** Reads a streamed value (a big result) whose first frame is {@code first}, straight from the channel. */
         StreamedValues.Value readValue(FrameReader reader, Frame first) throws IOException;
@@ -233,8 +233,13 @@ final class WorkerChannel {
             if (reading != null) {
                 log.warn("{} exited while its reader was still decoding a reply; reporting its exit without it", name());
             }
-            e.onExit(this, exitCode);
+            e.onExit(this, exitReport(exitCode));
         }
+    }
+
+    /** The facts of this worker's exit with {@code exitCode}, as far as its channel knows them. */
+    ExitReport exitReport(int exitCode) {
+        return ExitReport.of(exitCode, outputTail(), startupFailure, threadDump);
     }
 
     /** When a frame last arrived from the worker ({@code System.nanoTime()}); its launch until then. */

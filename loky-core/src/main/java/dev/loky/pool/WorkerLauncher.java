@@ -76,7 +76,7 @@ final class WorkerLauncher {
         String changed = cachedClasspath.changed();
         if (changed != null) {
             w.addStderr(changed);
-            events.onExit(w, -1);
+            events.onExit(w, w.exitReport(-1));
             return;
         }
         List<String> command = WorkerCommand.build(config, w.slot.poolSize, errorFileDir);
@@ -116,7 +116,7 @@ final class WorkerLauncher {
             process = builder.start();
         } catch (IOException | RuntimeException e) {
             w.addStderr("could not start " + command.get(0) + ": " + e);
-            events.onExit(w, -1);
+            events.onExit(w, w.exitReport(-1));
             return;
         }
         w.attach(process, events);

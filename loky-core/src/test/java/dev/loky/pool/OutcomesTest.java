@@ -6,6 +6,7 @@ import dev.loky.LokyException;
 import dev.loky.PoolConfig;
 import dev.loky.TerminatedWorkerException;
 import dev.loky.WorkerOutOfMemoryException;
+import dev.loky.WorkerStartupException;
 import dev.loky.memory.LeakDetector;
 import dev.loky.protocol.ExitCodes;
 import dev.loky.protocol.FrameType;
@@ -31,13 +32,30 @@ class OutcomesTest {
     private final WorkerChannel channel = new WorkerChannel(new WorkerSlot(3, false, null, 2, System.nanoTime()), "test",
             new LeakDetector(100L << 20, 1000), 1_000_000_000L);
 
+    private static ExitReport exit(int code, String output) {
+        return ExitReport.of(code, output, null, null);
+    }
+
+    /** A start-up failure is built from the exit's facts alone: the initializer's report, the threads of a silent worker. */
+    @Test
+    void aStartupFailureReadsTheInitializersReportAndAThreadDumpFromTheExit() {
+        WorkerStartupException failed = outcomes.startupFailure(channel,
+                ExitReport.of(4, "boom\n", "java.lang.IllegalStateException: no database\n\tat App.init", null), false);
+        assertThat(failed).hasMessageContaining("failed in its initializer: java.lang.IllegalStateException: no database")
+                .hasMessageNotContaining("App.init");
+        WorkerStartupException silent = outcomes.startupFailure(channel, ExitReport.of(137, "", null, "\"main\" waiting on a lock"), true);
+        assertThat(silent).hasMessageContaining("was not ready within");
+        assertThat(silent.workerOutput()).contains("Its threads when it was stopped:").contains("waiting on a lock");
+        assertThat(ExitReport.of(137, "", null, null).signal()).isEqualTo("SIGKILL");
+    }
+
     private PoolTask<Object> task(long id) {
         return new PoolTask<>(id, new byte[0], null, "lambda in Jobs", t -> { });
     }
 
     @Test
     void aSignalExitNamesTheSignalAndKeepsTheOutputOutOfTheMessage() {
-        LokyException error = outcomes.exited(channel, ExitCodes.SIGKILL, task(1), "secret=hunter2\n", Leaving.CRASHED);
+        LokyException error = outcomes.exited(channel, exit(ExitCodes.SIGKILL, "secret=hunter2\n"), task(1), Leaving.CRASHED);
         assertThat(error).isInstanceOf(TerminatedWorkerException.class)
                 .hasMessageContaining("exit code 137 (SIGKILL)").hasMessageContaining("only this task failed")
                 .hasMessageNotContaining("hunter2");
@@ -50,15 +68,15 @@ class OutcomesTest {
     @Test
     void aFatalErrorBannerNamesTheSignalThatTheExitCodeHides() {
         String banner = "#\n# A fatal error has been detected by the Java Runtime Environment:\n#\n#  SIGSEGV (0xb) at pc=0x1, pid=7, tid=8\n";
-        TerminatedWorkerException error = (TerminatedWorkerException) outcomes.exited(channel, 134, task(2), banner, Leaving.CRASHED);
+        TerminatedWorkerException error = (TerminatedWorkerException) outcomes.exited(channel, exit(134, banner), task(2), Leaving.CRASHED);
         assertThat(error.signal()).isEqualTo("SIGSEGV");
         assertThat(error).hasMessageContaining("SIGSEGV");
     }
 
     @Test
     void theOutOfMemoryExitCodeIsAnOutOfMemoryFailure() {
-        LokyException error = outcomes.exited(channel, ExitCodes.AFTER_OUT_OF_MEMORY, task(3),
-                "Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space\n", Leaving.CRASHED);
+        LokyException error = outcomes.exited(channel, exit(ExitCodes.AFTER_OUT_OF_MEMORY,
+                "Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space\n"), task(3), Leaving.CRASHED);
         assertThat(error).isInstanceOf(WorkerOutOfMemoryException.class).hasMessageContaining("out of memory");
         assertThat(error.getCause()).isInstanceOf(OutOfMemoryError.class).hasMessage("Java heap space");
     }
