@@ -83,8 +83,9 @@ final class ProcessPool extends AbstractProcessExecutor {
             return t;
         });
         timer.setRemoveOnCancelPolicy(true);
+        ChannelEvents events = new ChannelEvents(lock, channels, config, outcomes, counters, classServer);
         PoolEffects effects = new PoolEffects(lock, channels, () -> abortReason, this::terminated, config, new WorkerLauncher(config), timer,
-                outcomes, counters, classServer);
+                outcomes, events);
         lock.bind(new Scheduler(config, System::nanoTime, effects, counters), effects);
         long idleCheckMillis = Math.max(10, Math.min(1000, config.idleTimeout().toMillis() / 2));
         timer.scheduleWithFixedDelay(() -> lock.run(Scheduler::onIdleTick), idleCheckMillis, idleCheckMillis,
