@@ -99,8 +99,8 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
         if (targetClass == null) {
             return bean;
         }
-        boolean existingJdkProxy = bean instanceof Advised && Proxy.isProxyClass(bean.getClass());
-        boolean cglib = !existingJdkProxy;
+        boolean jdkProxy = Proxy.isProxyClass(bean.getClass());
+        boolean cglib = !jdkProxy;
         ProcessAsyncInvoker invoker = invoker();
         ReflectionUtils.doWithMethods(targetClass, method -> invoker.method(method, targetClass, cglib), ReflectionUtils.USER_DECLARED_METHODS);
         if (beanFactory != null) {
@@ -115,7 +115,12 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
         ProxyFactory factory = new ProxyFactory(bean);
         factory.copyFrom(this);
         factory.addAdvisor(advisor);
-        if (java.lang.reflect.Modifier.isFinal(targetClass.getModifiers())) {
+        if (jdkProxy) {
+            // a JDK proxy that Spring AOP cannot extend (a library's own, or a frozen one) cannot be
+            // subclassed either: the new proxy implements the interfaces it implements
+            factory.setProxyTargetClass(false);
+            factory.setInterfaces(bean.getClass().getInterfaces());
+        } else if (java.lang.reflect.Modifier.isFinal(targetClass.getModifiers())) {
             evaluateProxyInterfaces(bean.getClass(), factory);
         }
         return factory.getProxy(getProxyClassLoader());

@@ -7,6 +7,7 @@ import org.springframework.core.BridgeMethodResolver;
 import org.springframework.util.ClassUtils;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 
 /**
  * Sends calls of one bean's {@code @ProcessAsync} methods to the pool. One per proxied bean, since
@@ -35,10 +36,12 @@ final class ProcessAsyncInterceptor implements MethodInterceptor {
         Class<?> targetClass = invocation.getThis() == null ? invocation.getMethod().getDeclaringClass()
                 : ClassUtils.getUserClass(AopUtils.getTargetClass(invocation.getThis()));
         Method specific = BridgeMethodResolver.findBridgedMethod(ClassUtils.getMostSpecificMethod(invocation.getMethod(), targetClass));
-        if (!specific.getDeclaringClass().isAssignableFrom(targetClass)) {
+        if (Proxy.isProxyClass(targetClass) || !specific.getDeclaringClass().isAssignableFrom(targetClass)) {
             // an interface method the target does not implement (a Spring Data repository's
-            // SimpleJpaRepository behind the application's interface): the worker looks it up there
+            // SimpleJpaRepository behind the application's interface), or a target that is itself a
+            // JDK proxy, whose generated class no worker has: the worker looks the method up on the interface
             targetClass = declaringType;
+            specific = invocation.getMethod();
         }
         ProcessAsyncMethod method = invoker.method(specific, targetClass, cglib);
         if (method == null) {
