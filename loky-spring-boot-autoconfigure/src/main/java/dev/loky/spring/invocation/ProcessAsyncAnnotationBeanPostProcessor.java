@@ -129,7 +129,8 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
     /**
      * Where the bean's {@code @ProcessAsync} methods are declared: its user class, or, for a JDK
      * proxy whose target has none (a Spring Data repository: a {@code SimpleJpaRepository} behind
-     * the application's interface), the first proxied interface that declares one; {@code null}
+     * the application's interface) or that is its own target (a library's proxy), the first proxied
+     * interface that declares one; {@code null}
      * if none (or for AOP infrastructure).
      */
     static Class<?> processAsyncClass(Object bean) {
@@ -137,7 +138,8 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
             return null;
         }
         Class<?> targetClass = ClassUtils.getUserClass(AopUtils.getTargetClass(bean));
-        if (declaresProcessAsync(targetClass)) {
+        // a JDK proxy's generated class is no worker's to load: its interfaces are where to look
+        if (!Proxy.isProxyClass(targetClass) && declaresProcessAsync(targetClass)) {
             return targetClass;
         }
         if (Proxy.isProxyClass(bean.getClass())) {

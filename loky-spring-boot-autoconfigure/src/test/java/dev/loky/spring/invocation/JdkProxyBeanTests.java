@@ -34,6 +34,9 @@ class JdkProxyBeanTests {
             assertThat(context).hasNotFailed();
             Greeter greeter = context.getBean(Greeter.class);
             assertThat(AopUtils.isJdkDynamicProxy(greeter)).isTrue();
+            // what the call names: the interface (a worker loads it), never the proxy's generated class
+            Object library = ((org.springframework.aop.framework.Advised) greeter).getTargetSource().getTarget();
+            assertThat(ProcessAsyncAnnotationBeanPostProcessor.processAsyncClass(library)).isEqualTo(Greeter.class);
             String caller = Thread.currentThread().getName();
             String answer = greeter.greet("ada");
             assertThat(answer).startsWith("hello ada from ");
