@@ -32,7 +32,7 @@ public final class PoolConfig {
     /** The default heartbeat timeout. */
     public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
     /** The class workers run as their main class unless told otherwise. */
-    public static final String WORKER_MAIN_CLASS = "dev.loky.worker.WorkerMain";
+    public static final String WORKER_MAIN_CLASS = "dev.loky.internal.worker.WorkerMain";
 
     private final int maxWorkers;
     private final Duration idleTimeout;
@@ -414,8 +414,8 @@ public final class PoolConfig {
 
         /**
          * The main class workers are launched with. Only for launchers that end up calling
-         * {@code dev.loky.worker.WorkerMain.main} (e.g. Spring Boot's {@code PropertiesLauncher}
-         * with {@code -Dloader.main=dev.loky.worker.WorkerMain}).
+         * {@code dev.loky.internal.worker.WorkerMain.main} (e.g. Spring Boot's {@code PropertiesLauncher}
+         * with {@code -Dloader.main=dev.loky.internal.worker.WorkerMain}).
          */
         public Builder mainClass(String mainClass) {
             this.mainClass = Objects.requireNonNull(mainClass, "mainClass must not be null");

@@ -18,7 +18,7 @@ public final class ProcessExecutors {
      * The implementation, named rather than referenced: the pool package depends on this API
      * package, and this package does not depend on it, so the two form no cycle.
      */
-    private static final String IMPLEMENTATION = "dev.loky.pool.PoolFactory";
+    private static final String IMPLEMENTATION = "dev.loky.internal.pool.PoolFactory";
     private static final Function<PoolConfig, ProcessExecutor> FACTORY = loadFactory();
     private static final Object LOCK = new Object();
     private static ProcessExecutor reusable;

@@ -108,7 +108,7 @@ class ClassShippingTest {
     /**
      * {@code mvn exec:java}'s situation: {@code java.class.path} holds only a launcher, and loky and
      * the program come from a class loader of their own. The workers' class path is rebuilt from it
-     * (before: 8–9 failed starts of "Could not find or load main class dev.loky.worker.WorkerMain").
+     * (before: 8–9 failed starts of "Could not find or load main class dev.loky.internal.worker.WorkerMain").
      */
     @Test
     void programInAClassLoaderOfItsOwn() throws Exception {

@@ -6,7 +6,7 @@ import java.util.List;
  * Run by the build itself with {@code mvn exec:java} (loky-core's pom, phase integration-test):
  * Maven's JVM, whose {@code java.class.path} holds only Maven's launcher, runs this program in a
  * class loader of the plugin's. Before, its workers got Maven's class path and failed 8–9 times
- * over 15–25 s with "Could not find or load main class dev.loky.worker.WorkerMain". Exits the
+ * over 15–25 s with "Could not find or load main class dev.loky.internal.worker.WorkerMain". Exits the
  * build with an error unless tasks and a map run in real workers.
  */
 public final class ExecJavaMain {

@@ -89,7 +89,7 @@ class HostileValuesTest {
         // the header claims 1 GiB for a reply: the parent refuses the frame (ordinary frames are at most
         // 64 MiB; big values travel in chunks) instead of allocating it and waiting for bytes that never come
         TerminatedWorkerException e = failure(pool.submit(() -> {
-            dev.loky.protocol.HostileFrames.claim(1, 1 << 30);
+            dev.loky.internal.protocol.HostileFrames.claim(1, 1 << 30);
             Thread.sleep(60_000);
             return 0;
         }), TerminatedWorkerException.class);

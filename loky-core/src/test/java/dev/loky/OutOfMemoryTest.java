@@ -70,7 +70,7 @@ class OutOfMemoryTest {
         long pid = value(pool.submit(Tasks::pid));
 
         Throwable error = failure(pool.submit(() -> {
-            Runtime.getRuntime().halt(dev.loky.worker.WorkerMain.EXIT_AFTER_OUT_OF_MEMORY);
+            Runtime.getRuntime().halt(dev.loky.internal.worker.WorkerMain.EXIT_AFTER_OUT_OF_MEMORY);
             return 0;
         }));
 

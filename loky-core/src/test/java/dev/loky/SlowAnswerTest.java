@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.loky.protocol.StreamedValues;
+import dev.loky.internal.protocol.StreamedValues;
 import dev.loky.support.Pids;
 
 /**

@@ -142,7 +142,7 @@ class WorkerStartupFailureTest {
     void identicalFailedStartsAreLoggedInFullOnceThenOneLineEach(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path broken = java.nio.file.Files.createFile(dir.resolve("broken"));
         String marker = broken.toString();
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.loky.pool.ProcessPool");
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(dev.loky.internal.pool.scheduling.PoolLog.NAME);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events = new ch.qos.logback.core.read.ListAppender<>();
         events.start();
         ch.qos.logback.classic.Level level = logger.getLevel();

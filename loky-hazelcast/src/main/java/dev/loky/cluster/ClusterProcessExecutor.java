@@ -9,7 +9,7 @@ import dev.loky.ProcessExecutor;
 import dev.loky.ProcessExecutors;
 import dev.loky.RemoteCallable;
 import dev.loky.TaskSerializationException;
-import dev.loky.pool.AbstractProcessExecutor;
+import dev.loky.internal.pool.AbstractProcessExecutor;
 import dev.loky.serialization.JavaTaskSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

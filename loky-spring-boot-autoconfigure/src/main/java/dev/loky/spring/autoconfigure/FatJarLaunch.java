@@ -10,7 +10,7 @@ import java.util.jar.Manifest;
  * How to launch workers when the application runs as an executable Spring Boot jar
  * ({@code java -jar app.jar}): its classes sit in nested jars that only Boot's launcher can read,
  * so workers run Boot's {@code PropertiesLauncher} on the same jar with
- * {@code -Dloader.main=dev.loky.worker.WorkerMain}, in the parent's working directory (the jar's
+ * {@code -Dloader.main=dev.loky.internal.worker.WorkerMain}, in the parent's working directory (the jar's
  * path may be relative).
  *
  * @param classpath the jar (or exploded directory) the application was launched from
@@ -21,7 +21,7 @@ public record FatJarLaunch(String classpath) {
     public static final String LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
 
     /** The JVM argument that makes the launcher run the worker's main class. */
-    public static final String LOADER_MAIN_ARGUMENT = "-Dloader.main=dev.loky.worker.WorkerMain";
+    public static final String LOADER_MAIN_ARGUMENT = "-Dloader.main=dev.loky.internal.worker.WorkerMain";
 
     private static final String LOADER_PACKAGE = "org.springframework.boot.loader.";
 

@@ -2,6 +2,8 @@ package dev.loky.spring.autoconfigure;
 
 import dev.loky.PoolEventListener;
 import dev.loky.ProcessExecutor;
+import dev.loky.ProcessExecutors;
+import dev.loky.spring.LokyPoolConfigBuilder;
 import dev.loky.spring.LokyPoolCustomizer;
 import dev.loky.spring.LokyProperties;
 import dev.loky.spring.ProcessAsyncExceptionHandler;
@@ -40,10 +42,31 @@ import tools.jackson.databind.json.JsonMapper;
 @AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnClass(ProcessExecutor.class)
 @EnableConfigurationProperties(LokyProperties.class)
-@Import({LokyAutoConfiguration.PoolConfiguration.class, LokyAutoConfiguration.ProcessAsyncConfiguration.class})
+@Import({LokyAutoConfiguration.PoolConfigBuilderConfiguration.class, LokyAutoConfiguration.PoolConfiguration.class, LokyAutoConfiguration.ProcessAsyncConfiguration.class})
 public final class LokyAutoConfiguration {
 
     LokyAutoConfiguration() {
+    }
+
+    /**
+     * The pool's configuration, from the properties: a bean the application may replace (as Boot's
+     * {@code ThreadPoolTaskExecutorBuilder}). Also used by the cluster's executor.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnNotWorkerProcess
+    @ConditionalOnBooleanProperty(name = "loky.enabled", matchIfMissing = true)
+    static class PoolConfigBuilderConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        LokyPoolConfigBuilder lokyPoolConfigBuilder(LokyProperties properties, ConfigurableEnvironment environment,
+                ConfigurableListableBeanFactory beanFactory, ObjectProvider<ApplicationArguments> arguments,
+                ObjectProvider<PoolEventListener> listeners, ObjectProvider<LokyPoolCustomizer> customizers) {
+            ApplicationArguments applicationArguments = arguments.getIfAvailable();
+            return new PropertiesPoolConfigBuilder(properties, environment, beanFactory,
+                    applicationArguments == null ? null : applicationArguments.getSourceArgs(),
+                    listeners.orderedStream().toList(), customizers.orderedStream().toList());
+        }
     }
 
     /** The pool. */
@@ -52,16 +75,12 @@ public final class LokyAutoConfiguration {
     @ConditionalOnBooleanProperty(name = "loky.enabled", matchIfMissing = true)
     static class PoolConfiguration {
 
+        /** Built on a background thread ({@link PreparedProcessExecutor}): no I/O on the thread that creates the beans. */
         @Bean(destroyMethod = "")
         @ConditionalOnMissingBean
-        ProcessExecutor lokyProcessExecutor(LokyProperties properties, ConfigurableEnvironment environment,
-                ConfigurableListableBeanFactory beanFactory, ObjectProvider<ApplicationArguments> arguments,
-                ObjectProvider<PoolEventListener> listeners, ObjectProvider<LokyPoolCustomizer> customizers) {
-            ApplicationArguments applicationArguments = arguments.getIfAvailable();
-            LokyPoolConfigFactory factory = new LokyPoolConfigFactory(properties, environment, beanFactory,
-                    applicationArguments == null ? null : applicationArguments.getSourceArgs());
-            // prepared in the background: no worker JVM check, jar extraction or environment capture on this thread
-            return factory.createExecutor(listeners.orderedStream().toList(), customizers.orderedStream().toList());
+        ProcessExecutor lokyProcessExecutor(LokyProperties properties, LokyPoolConfigBuilder builder) {
+            return new PreparedProcessExecutor(PropertiesPoolConfigBuilder.known(properties), validated -> ProcessExecutors.create(
+                    builder instanceof PropertiesPoolConfigBuilder ours ? ours.build(validated) : builder.build()));
         }
 
         /**

@@ -1,15 +1,11 @@
 package dev.loky.spring.autoconfigure;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.loky.PoolEventListener;
 import dev.loky.ProcessExecutor;
 import dev.loky.cluster.ClusterExecutors;
 import dev.loky.spring.InvalidLokyPropertyException;
-import dev.loky.spring.LokyPoolCustomizer;
+import dev.loky.spring.LokyPoolConfigBuilder;
 import dev.loky.spring.LokyProperties;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -19,7 +15,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * Auto-configuration of loky over a Hazelcast cluster: with {@code loky.cluster.enabled=true},
@@ -50,12 +45,7 @@ public final class LokyClusterAutoConfiguration {
     @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
     ProcessExecutor lokyProcessExecutor(HazelcastInstance hazelcastInstance, LokyProperties properties,
-            ConfigurableEnvironment environment, ConfigurableListableBeanFactory beanFactory,
-            ObjectProvider<ApplicationArguments> arguments, ObjectProvider<PoolEventListener> listeners,
-            ObjectProvider<LokyPoolCustomizer> customizers) {
-        ApplicationArguments applicationArguments = arguments.getIfAvailable();
-        LokyPoolConfigFactory factory = new LokyPoolConfigFactory(properties, environment, beanFactory,
-                applicationArguments == null ? null : applicationArguments.getSourceArgs());
+            LokyPoolConfigBuilder builder) {
         String secret = properties.getCluster().getSecret();
         try {
             ClusterExecutors.checkSecret(secret);
@@ -68,7 +58,7 @@ public final class LokyClusterAutoConfiguration {
         }
         ClusterExecutors.Routing routing = ClusterExecutors.Routing.valueOf(properties.getCluster().getRouting().name());
         return ClusterExecutors.create(hazelcastInstance,
-                factory.create(listeners.orderedStream().toList(), customizers.orderedStream().toList()), routing, secret);
+                builder.build(), routing, secret);
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.loky.spring.autoconfigure;
 
-import dev.loky.pool.CacheDirectory;
+import dev.loky.internal.pool.cache.CacheDirectory;
 import dev.loky.spring.InvalidLokyPropertyException;
 
 import org.apache.commons.logging.Log;

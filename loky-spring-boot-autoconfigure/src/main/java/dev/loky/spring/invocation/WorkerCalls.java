@@ -1,6 +1,6 @@
 package dev.loky.spring.invocation;
 
-import dev.loky.worker.WorkerMain;
+import dev.loky.internal.worker.WorkerMain;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import tools.jackson.databind.json.JsonMapper;

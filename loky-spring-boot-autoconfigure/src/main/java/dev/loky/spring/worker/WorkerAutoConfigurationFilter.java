@@ -1,6 +1,6 @@
 package dev.loky.spring.worker;
 
-import dev.loky.worker.WorkerMain;
+import dev.loky.internal.worker.WorkerMain;
 import org.springframework.boot.autoconfigure.AutoConfigurationImportFilter;
 import org.springframework.boot.autoconfigure.AutoConfigurationMetadata;
 

@@ -1,6 +1,6 @@
 package dev.loky.spring.worker;
 
-import dev.loky.worker.WorkerMain;
+import dev.loky.internal.worker.WorkerMain;
 
 import org.springframework.aot.generate.ClassNameGenerator;
 import org.springframework.aot.generate.DefaultGenerationContext;

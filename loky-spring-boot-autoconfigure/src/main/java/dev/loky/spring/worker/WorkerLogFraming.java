@@ -7,7 +7,7 @@ import org.springframework.util.StringUtils;
 /**
  * The console pattern of a worker's context: each log event framed so that the parent logs it at
  * its own level and under its own logger name, and its further lines (a stack trace) with it. The
- * framing is loky-core's worker log line ({@code dev.loky.protocol.WorkerLogLine}, an internal of
+ * framing is loky-core's worker log line ({@code dev.loky.internal.protocol.WorkerLogLine}, an internal of
  * core: the same two strings, held to it end to end by {@code WorkerLogLevelsTests}). What follows
  * the framing is the application's own {@code logging.pattern.console} when it sets one (so its MDC
  * fields, a request id, still reach the parent's log), else the message, after the application's

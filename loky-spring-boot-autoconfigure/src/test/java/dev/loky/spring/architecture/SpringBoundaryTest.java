@@ -48,13 +48,13 @@ class SpringBoundaryTest {
     void springReachesNoCoreInternals() {
         noClasses().that().resideInAPackage("dev.loky.spring..")
                 .should().dependOnClassesThat(JavaClass.Predicates.resideInAnyPackage(
-                        "dev.loky.pool..", "dev.loky.protocol..", "dev.loky.memory..", "dev.loky.worker..")
+                        "dev.loky.internal..")
                         .and(com.tngtech.archunit.base.DescribedPredicate.not(
-                                JavaClass.Predicates.equivalentTo(dev.loky.worker.WorkerMain.class)))
+                                JavaClass.Predicates.equivalentTo(dev.loky.internal.worker.WorkerMain.class)))
                         // the private cache directory's rules (owner, 0700, no symlinks, pruning) are one
                         // implementation shared by core's startup cache and the starter's extracted jar
                         .and(com.tngtech.archunit.base.DescribedPredicate.not(
-                                JavaClass.Predicates.equivalentTo(dev.loky.pool.CacheDirectory.class))))
+                                JavaClass.Predicates.equivalentTo(dev.loky.internal.pool.cache.CacheDirectory.class))))
                 .because("loky-core's internals are not API (see loky-core's PublicSurfaceTest); "
                         + "the worker's main class and the cache directory's rules are the two shared on purpose")
                 .check(SPRING);

@@ -58,8 +58,8 @@ class CalledBeansAcrossRunsTests {
     }
 
     private static WorkerContextInitializer initializer(LokyProperties properties, boolean testRun) {
-        PoolConfig config = new LokyPoolConfigFactory(properties, new StandardEnvironment(), new DefaultListableBeanFactory(), new String[0])
-                .create(List.of(), List.of(), SOURCES, () -> { }, testRun);
+        PoolConfig config = new PropertiesPoolConfigBuilder(properties, new StandardEnvironment(), new DefaultListableBeanFactory(), new String[0],
+                List.of(), List.of(), SOURCES, testRun).build();
         return (WorkerContextInitializer) config.initializer();
     }
 }

@@ -95,12 +95,12 @@ class LokyAutoConfigurationTests {
     /** What the starter puts on every worker's command line on this JDK, then the user's arguments. */
     private static String[] workerArgs(String... user) {
         List<String> args = new java.util.ArrayList<>();
-        if (LokyPoolConfigFactory.trimsNativeHeap(Runtime.version(), System.getProperty("os.name"))) {
-            args.add(LokyPoolConfigFactory.TRIM_NATIVE_HEAP);
+        if (PropertiesPoolConfigBuilder.trimsNativeHeap(Runtime.version(), System.getProperty("os.name"))) {
+            args.add(PropertiesPoolConfigBuilder.TRIM_NATIVE_HEAP);
         }
-        args.add(LokyPoolConfigFactory.DEVTOOLS_RESTART_OFF);
+        args.add(PropertiesPoolConfigBuilder.DEVTOOLS_RESTART_OFF);
         if (java.util.Arrays.stream(user).noneMatch(arg -> arg.matches("-XX:\\+Use\\w*GC"))) {
-            args.add(LokyPoolConfigFactory.SERIAL_GC);
+            args.add(PropertiesPoolConfigBuilder.SERIAL_GC);
         }
         args.addAll(List.of(user));
         return args.toArray(String[]::new);
@@ -108,24 +108,24 @@ class LokyAutoConfigurationTests {
 
     @Test
     void nativeHeapTrimmingIsOnlyAskedOfJdksThatHaveTheFlagOnLinux() {
-        assertThat(LokyPoolConfigFactory.trimsNativeHeap(Runtime.Version.parse("17.0.8"), "Linux")).isFalse();
-        assertThat(LokyPoolConfigFactory.trimsNativeHeap(Runtime.Version.parse("17.0.9"), "Linux")).isTrue();
-        assertThat(LokyPoolConfigFactory.trimsNativeHeap(Runtime.Version.parse("20.0.2"), "Linux")).isFalse();
-        assertThat(LokyPoolConfigFactory.trimsNativeHeap(Runtime.Version.parse("21"), "Linux")).isFalse();
-        assertThat(LokyPoolConfigFactory.trimsNativeHeap(Runtime.Version.parse("21.0.1"), "Linux")).isTrue();
-        assertThat(LokyPoolConfigFactory.trimsNativeHeap(Runtime.Version.parse("25"), "Linux")).isTrue();
-        assertThat(LokyPoolConfigFactory.trimsNativeHeap(Runtime.Version.parse("25"), "Mac OS X")).isFalse();
+        assertThat(PropertiesPoolConfigBuilder.trimsNativeHeap(Runtime.Version.parse("17.0.8"), "Linux")).isFalse();
+        assertThat(PropertiesPoolConfigBuilder.trimsNativeHeap(Runtime.Version.parse("17.0.9"), "Linux")).isTrue();
+        assertThat(PropertiesPoolConfigBuilder.trimsNativeHeap(Runtime.Version.parse("20.0.2"), "Linux")).isFalse();
+        assertThat(PropertiesPoolConfigBuilder.trimsNativeHeap(Runtime.Version.parse("21"), "Linux")).isFalse();
+        assertThat(PropertiesPoolConfigBuilder.trimsNativeHeap(Runtime.Version.parse("21.0.1"), "Linux")).isTrue();
+        assertThat(PropertiesPoolConfigBuilder.trimsNativeHeap(Runtime.Version.parse("25"), "Linux")).isTrue();
+        assertThat(PropertiesPoolConfigBuilder.trimsNativeHeap(Runtime.Version.parse("25"), "Mac OS X")).isFalse();
     }
 
     @Test
     void springWorkersUseTheSerialCollectorUnlessTheUserNamesOne() {
         runner.run(context -> {
-            assertThat(context.getBean(ProcessExecutor.class).config().jvmArgs()).contains(LokyPoolConfigFactory.SERIAL_GC);
+            assertThat(context.getBean(ProcessExecutor.class).config().jvmArgs()).contains(PropertiesPoolConfigBuilder.SERIAL_GC);
             context.getBean(ProcessExecutor.class).shutdownNow();
         });
         runner.withPropertyValues("loky.worker.jvm-args=-XX:+UseG1GC").run(context -> {
             assertThat(context.getBean(ProcessExecutor.class).config().jvmArgs()).contains("-XX:+UseG1GC")
-                    .doesNotContain(LokyPoolConfigFactory.SERIAL_GC);
+                    .doesNotContain(PropertiesPoolConfigBuilder.SERIAL_GC);
             context.getBean(ProcessExecutor.class).shutdownNow();
         });
     }
@@ -134,7 +134,7 @@ class LokyAutoConfigurationTests {
     void aUsersOwnNativeHeapTrimIntervalIsKept() {
         runner.withPropertyValues("loky.worker.jvm-args=-XX:TrimNativeHeapInterval=0").run(context -> {
             PoolConfig config = context.getBean(ProcessExecutor.class).config();
-            assertThat(config.jvmArgs()).doesNotContain(LokyPoolConfigFactory.TRIM_NATIVE_HEAP).contains("-XX:TrimNativeHeapInterval=0");
+            assertThat(config.jvmArgs()).doesNotContain(PropertiesPoolConfigBuilder.TRIM_NATIVE_HEAP).contains("-XX:TrimNativeHeapInterval=0");
             context.getBean(ProcessExecutor.class).shutdownNow();
         });
     }

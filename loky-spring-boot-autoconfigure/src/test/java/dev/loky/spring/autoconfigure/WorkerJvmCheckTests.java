@@ -10,7 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 
-import dev.loky.pool.CacheDirectory;
+import dev.loky.internal.pool.cache.CacheDirectory;
 import dev.loky.spring.InvalidLokyPropertyException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;

@@ -1,0 +1,411 @@
+package dev.loky.internal.worker;
+
+import dev.loky.AfterReadyWarmUp;
+import dev.loky.RemoteRunnable;
+import dev.loky.TaskSerializationException;
+import dev.loky.internal.protocol.BetweenItems;
+import dev.loky.internal.protocol.ExitCodes;
+import dev.loky.internal.protocol.Frame;
+import dev.loky.internal.protocol.FrameReader;
+import dev.loky.internal.protocol.FrameType;
+import dev.loky.internal.protocol.FrameWriter;
+import dev.loky.internal.protocol.ItemProgress;
+import dev.loky.internal.protocol.MemoryReference;
+import dev.loky.internal.protocol.StreamedValues;
+import dev.loky.internal.protocol.TaskReply;
+import dev.loky.internal.protocol.WorkerInit;
+import dev.loky.internal.protocol.WorkerReady;
+import dev.loky.serialization.JavaTaskSerializer;
+import dev.loky.serialization.TaskSerializer;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A worker's life: read {@code INIT}, run the initializer, report {@code READY}, then run tasks one
+ * at a time, in the order they came, until told to shut down or the parent goes away.
+ *
+ * <p>Threads: two task threads (the main thread and {@code loky-task-2}) take turns in two roles.
+ * At any time exactly one of them holds the <em>reader role</em> and reads the channel, so a
+ * {@code CANCEL} is seen while a task runs and the parent's writes never block on a busy worker.
+ * When the reader reads a task while nothing runs and the other thread stands by, it runs the task
+ * itself and hands the reader role to the other thread: the task starts without waking a thread
+ * first (the wake-up of the new reader happens beside the task, not before it). When a task is
+ * running, or the other thread is not standing by yet (warm-up), the frame goes to the inbox and
+ * the thread that finishes its task runs it next, so tasks still run one at a time and in order.
+ * A parent-watch thread halts the JVM when the parent is gone.
+ *
+ * <p>All state shared between the threads ({@link #inbox}, the roles, {@link #runningTaskId},
+ * {@link #runningThread}, {@link #cancelled}) is guarded by {@link #runLock}, so an interrupt
+ * meant for one task can never hit the next, and a task's effects are visible to the thread that
+ * runs the next one (both take the lock between tasks).
+ */
+final class WorkerLoop {
+
+    /** Exit code when the initializer fails. */
+    static final int EXIT_STARTUP_FAILED = 4;
+    /** Exit code when the channel is unusable. */
+    static final int EXIT_PROTOCOL = 5;
+
+    private final FrameReader reader;
+    private final FrameWriter writer;
+    /** Loads tasks' classes: the worker's own loader first, then the pool's over the channel. */
+    private final ShippedClassLoader loader;
+    /** Both task threads run, so one of them reads the channel while the other waits for a class. */
+    private volatile boolean serving;
+    private final PrintStream log;
+    private static final Frame SHUTDOWN = Frame.of(FrameType.SHUTDOWN, 0);
+
+    /** Tasks (and a SHUTDOWN) read while another ran, in order; runLock. */
+    private final ArrayDeque<Frame> inbox = new ArrayDeque<>();
+    private final Object runLock = new Object();
+    /** The thread holding the reader role, or {@code null} when it is free; runLock. */
+    private Thread readerThread;
+    /** A task (or the SHUTDOWN) is being run; runLock. */
+    private boolean running;
+    /** Task threads waiting in {@link #nextWork()} for work or the reader role; runLock. */
+    private int standingBy;
+    private long runningTaskId = -1;
+    private Thread runningThread;
+    private final Set<Long> cancelled = new HashSet<>();
+    /**
+     * Tasks that came as streamed chunks, read by the channel reader straight into the deserializer,
+     * by id; their inbox entry is an empty TASK frame that keeps their place in line.
+     */
+    private final Map<Long, StreamedValues.Value> streamedTasks = new ConcurrentHashMap<>();
+    private TaskSerializer serializer;
+    private HeapWatch heapWatch;
+    /** Answers to tasks, with the memory figures after each. */
+    private Replies replies;
+    /** Time the pool's initializer took here (for Spring: the slim context's boot). */
+    private long initNanos;
+
+    WorkerLoop(FrameReader reader, FrameWriter writer, ClassLoader loader, PrintStream log) {
+        this.reader = reader;
+        this.writer = writer;
+        this.loader = new ShippedClassLoader(loader, writer, this::cannotWaitForTheChannel);
+        this.log = log;
+    }
+
+    void run() {
+        WorkerInit init;
+        try {
+            Frame first = reader.read();
+            if (first.type() != FrameType.INIT) {
+                log.println("loky worker: expected INIT, got " + first.type());
+                Runtime.getRuntime().halt(EXIT_PROTOCOL);
+                return;
+            }
+            init = WorkerInit.decode(first.payload());
+        } catch (IOException e) {
+            // The parent went away before we started.
+            Runtime.getRuntime().halt(EXIT_PROTOCOL);
+            return;
+        }
+        System.setProperty("loky.worker.id", Integer.toString(init.workerId()));
+        ParentWatch.start(init.parentPid(), log);
+        Heartbeat.start(writer, init.heartbeatIntervalMillis());
+        heapWatch = new HeapWatch(init.leakThresholdBytes(), init.memoryCheckIntervalMillis());
+        replies = new Replies(writer, heapWatch, this::heldForProtocol);
+        BetweenItems.install(betweenItems);
+        AfterReadyWarmUp warmUpAfterReady = null;
+        try {
+            serializer = createSerializer(init.serializerClass());
+            if (init.initializer().length > 0) {
+                long initStart = System.nanoTime();
+                RemoteRunnable initializer = (RemoteRunnable) serializer.deserialize(init.initializer(), loader);
+                initializer.run();
+                warmUpAfterReady = InitializerWarmUp.beforeReady(initializer);
+                initNanos = System.nanoTime() - initStart;
+            }
+        } catch (Throwable t) {
+            StringWriter text = new StringWriter();
+            t.printStackTrace(new PrintWriter(text));
+            log.println("loky worker: initializer failed: " + text);
+            send(FrameType.STARTUP_FAILED, 0, text.toString().getBytes(StandardCharsets.UTF_8));
+            System.exit(EXIT_STARTUP_FAILED);
+            return;
+        }
+        if (warmUpAfterReady != null) {
+            heapWatch.warmingUp(); // before READY: a task may finish before the warm-up begins
+        }
+        // READY: the pid, then the initializer's time (the parent's worker insights)
+        send(FrameType.READY, 0, new WorkerReady(ProcessHandle.current().pid(), initNanos).encode());
+        Thread second = new Thread(this::serve, "loky-task-2");
+        second.setContextClassLoader(loader);
+        serving = true;
+        second.setDaemon(true);
+        second.start(); // takes the reader role at once: the channel is read during the warm-up
+        WarmUp.run(serializer, loader); // after READY: a first task waits for it no longer than it would have paid itself
+        if (warmUpAfterReady != null) {
+            InitializerWarmUp.afterReady(warmUpAfterReady, log, this::takeLeakReference);
+        } else {
+            takeLeakReference();
+        }
+        Thread.currentThread().setContextClassLoader(loader); // for tasks (the initializer ran with the worker's own)
+        serve();
+    }
+
+    /** The leak reference once ready and warm (not after the first task, which may already keep hundreds of MB). */
+    private void takeLeakReference() {
+        heapWatch.referenceAtReady(reference -> send(FrameType.MEMORY_REFERENCE, 0,
+                new MemoryReference(reference.liveHeap(), reference.committedHeap(), reference.resident()).encode()));
+    }
+
+    /** What a map chunk tells this worker after each item. */
+    private final BetweenItems.Hook betweenItems = this::afterItem;
+
+    /** When this task thread last reported a chunk's progress ({@code System.nanoTime()}). */
+    private final ThreadLocal<long[]> lastItemProgress = ThreadLocal.withInitial(() -> new long[1]);
+
+    /**
+     * An item of the running chunk finished: its progress goes to the parent at the first item and
+     * then at most every {@link BetweenItems#PROGRESS_INTERVAL_MILLIS}; {@code true} when the chunk
+     * must stop because this worker now keeps more than its leak threshold.
+     */
+    private boolean afterItem(int ran, int failed) {
+        long now = System.nanoTime();
+        long[] last = lastItemProgress.get();
+        if (ran == 1 || now - last[0] >= BetweenItems.PROGRESS_INTERVAL_MILLIS * 1_000_000L) {
+            last[0] = now;
+            long id;
+            synchronized (runLock) {
+                id = runningThread == Thread.currentThread() ? runningTaskId : -1;
+            }
+            if (id >= 0) {
+                send(FrameType.ITEM_PROGRESS, id, new ItemProgress(ran, failed).encode());
+            }
+        }
+        return heapWatch.leakConfirmedBetweenItems();
+    }
+
+    /** Nobody else could read the answer to a class request: before both threads run, or on the reader itself. */
+    private boolean cannotWaitForTheChannel() {
+        if (!serving) {
+            return true;
+        }
+        synchronized (runLock) {
+            return readerThread == Thread.currentThread();
+        }
+    }
+
+    private TaskSerializer createSerializer(String className) throws ReflectiveOperationException {
+        if (className.equals(JavaTaskSerializer.class.getName())) {
+            return JavaTaskSerializer.INSTANCE;
+        }
+        return (TaskSerializer) Class.forName(className, true, loader).getConstructor().newInstance();
+    }
+
+    /**
+     * A task thread's loop: run what the inbox holds, else take the free reader role, else stand
+     * by. Never returns: the JVM ends through {@code System.exit} or {@code halt}.
+     */
+    private void serve() {
+        while (true) {
+            Frame work = nextWork();
+            if (work == null) {
+                work = readUntilRunnable();
+            }
+            // No local keeps the frame: runTask drops its payload once read, so a big argument is
+            // garbage by the time leak protection measures what this worker keeps between tasks.
+            execute(work);
+            work = null;
+        }
+    }
+
+    /** The next inbox frame to run, or {@code null} when this thread took the reader role. */
+    private Frame nextWork() {
+        synchronized (runLock) {
+            running = false; // the caller's previous task, if any, is done
+            while (true) {
+                if (!inbox.isEmpty()) {
+                    running = true;
+                    return inbox.poll();
+                }
+                if (readerThread == null) {
+                    readerThread = Thread.currentThread();
+                    return null;
+                }
+                standingBy++;
+                try {
+                    runLock.wait();
+                } catch (InterruptedException e) {
+                    // a cancel that came too late; there is no task to interrupt
+                } finally {
+                    standingBy--;
+                }
+            }
+        }
+    }
+
+    /**
+     * The reader role: reads frames; control frames act at once; a task (or SHUTDOWN) is returned
+     * to run on this thread when nothing runs and the other thread stands by to take the role over,
+     * otherwise it waits in the inbox. The parent's end closing ends this JVM.
+     */
+    private Frame readUntilRunnable() {
+        try {
+            while (true) {
+                Frame frame = reader.read();
+                switch (frame.type()) {
+                    case TASK, SHUTDOWN, CHUNK, CHUNK_END, CHUNK_ABORT -> {
+                        Frame work = switch (frame.type()) {
+                            case SHUTDOWN -> SHUTDOWN;
+                            case TASK -> frame;
+                            default -> {
+                                // a big task: deserialized here, from the pipe, while another task may run;
+                                // an empty TASK frame keeps its place in line
+                                streamedTasks.put(frame.id(), StreamedValues.read(reader, frame, serializer, loader));
+                                yield Frame.of(FrameType.TASK, frame.id());
+                            }
+                        };
+                        synchronized (runLock) {
+                            if (running || !inbox.isEmpty() || standingBy == 0) {
+                                inbox.add(work);
+                                runLock.notify();
+                                continue;
+                            }
+                            running = true;
+                            readerThread = null;
+                            runLock.notify(); // the standing-by thread becomes the reader
+                        }
+                        return work;
+                    }
+                    case CANCEL -> cancel(frame.id());
+                    case CLASS_BYTES -> loader.answered(frame.id(), frame.payload());
+                    default -> log.println("loky worker: ignoring unexpected " + frame.type());
+                }
+            }
+        } catch (EOFException e) {
+            // The parent closed our stdin: it is gone (or is killing us). Nothing left to do.
+            Runtime.getRuntime().halt(0);
+        } catch (Throwable e) {
+            log.println("loky worker: channel failed: " + e);
+            Runtime.getRuntime().halt(EXIT_PROTOCOL);
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    private void execute(Frame frame) {
+        if (frame == SHUTDOWN) {
+            System.exit(0);
+        }
+        runTask(frame);
+    }
+
+    private void cancel(long id) {
+        synchronized (runLock) {
+            if (runningTaskId == id && runningThread != null) {
+                runningThread.interrupt();
+            } else {
+                cancelled.add(id);
+            }
+        }
+    }
+
+    private void runTask(Frame frame) {
+        long id = frame.id();
+        byte[] payload = frame.payload();
+        frame = null; // see serve: nothing of the task may outlive it
+        StreamedValues.Value streamed = streamedTasks.remove(id);
+        if (streamed != null && streamed.aborted()) {
+            // the parent failed to serialize it midway; it fails that call with its own exception
+            replies.serializationError(id, TaskSerializationException.Side.ARGUMENT_IN_PARENT, streamed.failure());
+            return;
+        }
+        synchronized (runLock) {
+            boolean wasCancelled = cancelled.remove(id);
+            if (wasCancelled) {
+                replies.error(id, new InterruptedException("cancelled before it started"), serializer);
+                return;
+            }
+            runningTaskId = id;
+            runningThread = Thread.currentThread();
+        }
+        Object value = null;
+        Throwable failure = null;
+        boolean argumentRead = false;
+        Object task = null;
+        try {
+            if (streamed != null) {
+                task = streamed.value();
+                Throwable unreadable = streamed.failure();
+                streamed = null;
+                if (unreadable != null) {
+                    throw unreadable;
+                }
+            } else {
+                task = serializer.deserialize(payload, loader);
+            }
+            payload = null;
+            argumentRead = true;
+            value = ((Callable<?>) task).call();
+            task = null;
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
+            payload = null;
+            task = null;
+            synchronized (runLock) {
+                runningTaskId = -1;
+                runningThread = null;
+                Thread.interrupted(); // a cancel that came too late must not hit the next task
+            }
+        }
+        // An OutOfMemoryError while reading the argument is an OOM like any other: the worker is replaced.
+        if (failure != null && !argumentRead && !(failure instanceof OutOfMemoryError)) {
+            replies.serializationError(id, TaskSerializationException.Side.ARGUMENT_IN_WORKER, failure);
+            return;
+        }
+        if (failure != null) {
+            replies.error(id, failure, serializer);
+            if (failure instanceof OutOfMemoryError) {
+                log.println("loky worker: exiting after OutOfMemoryError: " + failure);
+                Runtime.getRuntime().halt(ExitCodes.AFTER_OUT_OF_MEMORY);
+            }
+            return;
+        }
+        // A small result goes in the RESULT frame; a big one ahead of it, straight from the serializer to the pipe.
+        StreamedValues.Written written;
+        try {
+            written = StreamedValues.write(writer, id, value, serializer);
+        } catch (IOException e) {
+            Runtime.getRuntime().halt(0); // the parent is gone
+            return;
+        }
+        value = null;
+        if (written.failure() != null) {
+            replies.serializationError(id, TaskSerializationException.Side.RESULT_IN_WORKER, written.failure());
+            return;
+        }
+        replies.result(id, written.small() != null ? written.small() : TaskReply.STREAMED);
+    }
+
+    /** Bytes held for the protocol: tasks read ahead, queued or streamed (not the running task's memory). */
+    private long heldForProtocol() {
+        long held = 0;
+        synchronized (runLock) {
+            for (Frame queued : inbox) {
+                held += queued.payload().length;
+            }
+        }
+        for (StreamedValues.Value queued : streamedTasks.values()) {
+            held += queued.bytes();
+        }
+        return held;
+    }
+
+    private void send(FrameType type, long id, byte[] payload) {
+        Replies.send(writer, type, id, payload);
+    }
+}
