@@ -15,7 +15,6 @@ import dev.loky.internal.protocol.TaskReply;
 import dev.loky.internal.protocol.ThrowableDescription;
 import dev.loky.serialization.JavaTaskSerializer;
 import org.slf4j.Logger;
-import dev.loky.internal.pool.process.WorkerChannel;
 import dev.loky.internal.pool.scheduling.PoolCounters;
 import dev.loky.internal.pool.scheduling.PoolTask;
 import dev.loky.internal.pool.scheduling.PoolLog;
@@ -44,7 +43,7 @@ public final class Outcomes {
     }
 
     /** Completes a task from its worker's reply frame. */
-    public void complete(PoolTask<?> task, FrameType type, TaskReply reply, WorkerChannel w, StreamedValues.Value streamed) {
+    public void complete(PoolTask<?> task, FrameType type, TaskReply reply, WorkerFacts w, StreamedValues.Value streamed) {
         Throwable sendFailure = task.sendFailure();
         if (type == FrameType.SERIALIZATION_ERROR && sendFailure != null) {
             // the task was streamed and its serialization failed midway: the worker dropped it
@@ -142,13 +141,13 @@ public final class Outcomes {
         }
     }
 
-    public TaskTimeoutException timedOut(PoolTask<?> task, WorkerChannel w) {
+    public TaskTimeoutException timedOut(PoolTask<?> task, WorkerFacts w) {
         return new TaskTimeoutException(task + " did not finish within " + task.timeout + " in " + w.name()
                 + "; the worker was killed and will be replaced", task.timeout);
     }
 
     /** The task's worker stopped responding and is being killed with SIGKILL. */
-    public TerminatedWorkerException unresponsive(PoolTask<?> task, WorkerChannel w) {
+    public TerminatedWorkerException unresponsive(PoolTask<?> task, WorkerFacts w) {
         return new TerminatedWorkerException(w.name() + " stopped responding (no heartbeat for " + config.heartbeatTimeout()
                 + ": frozen, e.g. by SIGSTOP, swapped out or in a long pause) while running " + task
                 + "; it was killed (SIGKILL), only this task failed and the worker is being replaced.",
@@ -156,7 +155,7 @@ public final class Outcomes {
     }
 
     /** The pool was shut down with {@code reason} while {@code task} ran on {@code w}, which is being killed. */
-    public TerminatedWorkerException stopped(PoolTask<?> task, WorkerChannel w, String reason) {
+    public TerminatedWorkerException stopped(PoolTask<?> task, WorkerFacts w, String reason) {
         return new TerminatedWorkerException(w.name() + " was stopped while running " + task + ": " + reason, w.pid(),
                 ExitCodes.SIGKILL, "SIGKILL", "");
     }
@@ -167,7 +166,7 @@ public final class Outcomes {
     }
 
     /** The task's answer took longer than {@code limit} to read; its worker is being killed. */
-    public TaskSerializationException unreadable(PoolTask<?> task, WorkerChannel w, java.time.Duration limit) {
+    public TaskSerializationException unreadable(PoolTask<?> task, WorkerFacts w, java.time.Duration limit) {
         TaskSerializationException.Side side = TaskSerializationException.Side.RESULT_IN_PARENT;
         return new TaskSerializationException(side, task.description + ": " + side.describe() + ": reading it took longer than "
                 + limit + " (" + (task.timeout != null ? "the task's timeout" : "loky's heartbeat timeout")
@@ -179,12 +178,12 @@ public final class Outcomes {
      * holding it: a {@code WorkerOutOfMemoryException} when the worker halted after an
      * {@link OutOfMemoryError} ({@link ExitCodes#AFTER_OUT_OF_MEMORY}), else a {@code TerminatedWorkerException}.
      */
-    public LokyException exited(WorkerChannel w, ExitReport exit, PoolTask<?> task, Leaving why) {
+    public LokyException exited(WorkerFacts w, ExitReport exit, PoolTask<?> task, Leaving why) {
         return exit.code() == ExitCodes.AFTER_OUT_OF_MEMORY ? OutOfMemory.afterExit(w, task, exit.output())
                 : terminated(w, exit, task, why);
     }
 
-    private TerminatedWorkerException terminated(WorkerChannel w, ExitReport exit, PoolTask<?> task, Leaving why) {
+    private TerminatedWorkerException terminated(WorkerFacts w, ExitReport exit, PoolTask<?> task, Leaving why) {
         int exitCode = exit.code();
         String output = exit.output();
         if (why == Leaving.UNREADABLE_REPLY) {
@@ -208,7 +207,7 @@ public final class Outcomes {
         return new TerminatedWorkerException(message, w.pid(), exitCode, signal, output);
     }
 
-    public WorkerStartupException startupFailure(WorkerChannel w, ExitReport exit, boolean timedOut) {
+    public WorkerStartupException startupFailure(WorkerFacts w, ExitReport exit, boolean timedOut) {
         int exitCode = exit.code();
         String output = exit.output();
         String why;

@@ -24,6 +24,7 @@ import dev.loky.internal.pool.cache.StartupCache;
 import dev.loky.internal.pool.scheduling.PoolTask;
 import dev.loky.internal.pool.scheduling.WorkerSlot;
 import dev.loky.internal.protocol.ExitReport;
+import dev.loky.internal.pool.outcome.WorkerFacts;
 import dev.loky.internal.pool.scheduling.PoolLog;
 
 /**
@@ -36,7 +37,7 @@ import dev.loky.internal.pool.scheduling.PoolLog;
  * The launcher's {@code INIT} is the one frame queued without the pool's lock, and it is always the
  * first: the scheduler sends nothing to a starting worker (one it stops while starting is killed).
  */
-public final class WorkerChannel {
+public final class WorkerChannel implements WorkerFacts {
 
     private static final Logger log = PoolLog.logger();
     private static final Logger workerLog = LoggerFactory.getLogger("dev.loky.worker");
@@ -149,6 +150,7 @@ public final class WorkerChannel {
     }
 
     /** The heap cap it was started with (e.g. {@code -Xmx64m}), for out-of-memory messages. */
+    @Override
     public String heapCap() {
         return heapCap;
     }
@@ -204,6 +206,7 @@ public final class WorkerChannel {
         }
     }
 
+    @Override
     public long pid() {
         return pid;
     }
@@ -443,6 +446,7 @@ public final class WorkerChannel {
     }
 
     /** The stray channel text (e.g. a JVM fatal-error banner) then the stderr tail. */
+    @Override
     public String outputTail() {
         StringBuilder text = new StringBuilder();
         synchronized (strayTail) {
@@ -454,6 +458,7 @@ public final class WorkerChannel {
         return text.toString();
     }
 
+    @Override
     public String name() {
         return "worker " + slot.id + (pid > 0 ? " (pid " + pid + ")" : "");
     }

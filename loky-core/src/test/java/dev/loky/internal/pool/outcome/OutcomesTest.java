@@ -7,7 +7,6 @@ import dev.loky.PoolConfig;
 import dev.loky.TerminatedWorkerException;
 import dev.loky.WorkerOutOfMemoryException;
 import dev.loky.WorkerStartupException;
-import dev.loky.internal.memory.LeakDetector;
 import dev.loky.internal.protocol.ExitCodes;
 import dev.loky.internal.protocol.FrameType;
 import dev.loky.internal.protocol.TaskReply;
@@ -19,15 +18,13 @@ import java.util.concurrent.ExecutionException;
 
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
-import dev.loky.internal.pool.process.WorkerChannel;
 import dev.loky.internal.pool.scheduling.Leaving;
 import dev.loky.internal.pool.scheduling.PoolCounters;
 import dev.loky.internal.pool.scheduling.PoolTask;
-import dev.loky.internal.pool.scheduling.WorkerSlot;
 import dev.loky.internal.protocol.ExitReport;
 
 /**
- * The failure room without a worker JVM: what a caller gets is built from facts (an exit code, a
+ * The failure room without a worker JVM, and without a channel: what a caller gets is built from facts (an exit code, a
  * worker's output, a shutdown reason) by {@link Outcomes}, and {@link PoolTask#finish} completes a
  * future once, counting it once.
  */
@@ -35,8 +32,11 @@ class OutcomesTest {
 
     private final PoolCounters counters = new PoolCounters(List.of());
     private final Outcomes outcomes = new Outcomes(PoolConfig.builder().build(), getClass().getClassLoader(), counters);
-    private final WorkerChannel channel = new WorkerChannel(new WorkerSlot(3, false, null, 2, System.nanoTime()), "test",
-            new LeakDetector(100L << 20, 1000), 1_000_000_000L);
+    /** The facts a failure reads about its worker: no channel, no process. */
+    private record Facts(String name, long pid, String heapCap, String outputTail) implements WorkerFacts {
+    }
+
+    private final WorkerFacts channel = new Facts("worker 3 (pid 4711)", 4711, "-Xmx64m", "");
 
     private static ExitReport exit(int code, String output) {
         return ExitReport.of(code, output, null, null);
