@@ -81,6 +81,14 @@ class PoolRoomsTest {
                 .check(POOL);
     }
 
+    /** A failure is built from facts ({@code WorkerFacts}, {@code ExitReport}), not from a worker's channel or process. */
+    @Test
+    void theFailureRoomKnowsNoProcess() {
+        noClasses().that().resideInAPackage(HUB + ".outcome")
+                .should().dependOnClassesThat().resideInAPackage(HUB + ".process..")
+                .check(POOL);
+    }
+
     /** A user configures one logger for the pool whatever room a line comes from; the name is not a package. */
     @Test
     void theRoomsLogUnderThePoolsName() {
