@@ -17,7 +17,7 @@ final class Heartbeat {
     private Heartbeat() {
     }
 
-    static void start(FrameWriter writer, long intervalMillis) {
+    static void start(FrameWriter writer, long intervalMillis, WorkerExit exit) {
         Thread beat = new Thread(() -> {
             while (true) {
                 try {
@@ -26,7 +26,7 @@ final class Heartbeat {
                 } catch (InterruptedException e) {
                     return;
                 } catch (IOException e) {
-                    Runtime.getRuntime().halt(0); // the parent is gone
+                    exit.halt(0); // the parent is gone
                 }
             }
         }, "loky-heartbeat");

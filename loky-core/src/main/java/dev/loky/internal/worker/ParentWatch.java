@@ -14,7 +14,7 @@ final class ParentWatch {
     private ParentWatch() {
     }
 
-    static void start(long parentPid, PrintStream log) {
+    static void start(long parentPid, PrintStream log, WorkerExit exit) {
         Thread watch = new Thread(() -> {
             while (true) {
                 Optional<ProcessHandle> parent = ProcessHandle.of(parentPid);
@@ -22,7 +22,7 @@ final class ParentWatch {
                         && ProcessHandle.current().parent().map(p -> p.pid() == parentPid).orElse(false);
                 if (!alive) {
                     log.println("loky worker: parent " + parentPid + " is gone; exiting");
-                    Runtime.getRuntime().halt(0);
+                    exit.halt(0);
                 }
                 try {
                     Thread.sleep(PERIOD_MILLIS); // a polling period, not a wait for a condition

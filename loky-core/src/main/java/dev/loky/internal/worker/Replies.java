@@ -23,8 +23,10 @@ final class Replies {
     private final HeapWatch heapWatch;
     /** Bytes this worker holds for the protocol (tasks queued ahead), not counted as the task's memory. */
     private final LongSupplier heldForProtocol;
+    private final WorkerExit exit;
 
-    Replies(FrameWriter writer, HeapWatch heapWatch, LongSupplier heldForProtocol) {
+    Replies(FrameWriter writer, HeapWatch heapWatch, LongSupplier heldForProtocol, WorkerExit exit) {
+        this.exit = exit;
         this.writer = writer;
         this.heapWatch = heapWatch;
         this.heldForProtocol = heldForProtocol;
@@ -32,7 +34,7 @@ final class Replies {
 
     /** The task's result: the value's bytes, or {@link TaskReply#STREAMED} when they went ahead as chunks. */
     void result(long id, byte[] value) {
-        send(writer, FrameType.RESULT, id, reply(-1, false, value, new byte[0]));
+        send(writer, exit, FrameType.RESULT, id, reply(-1, false, value, new byte[0]));
     }
 
     /** The task threw {@code failure}: sent as itself if it serializes, and always described. */
@@ -43,21 +45,21 @@ final class Replies {
         } catch (Throwable t) {
             exception = new byte[0];
         }
-        send(writer, FrameType.TASK_ERROR, id, reply(-1, failure instanceof OutOfMemoryError, exception, describe(failure)));
+        send(writer, exit, FrameType.TASK_ERROR, id, reply(-1, failure instanceof OutOfMemoryError, exception, describe(failure)));
     }
 
     /** The task's argument could not be read here, or its result not written. */
     void serializationError(long id, TaskSerializationException.Side side, Throwable cause) {
-        send(writer, FrameType.SERIALIZATION_ERROR, id, reply(side.ordinal(), false, new byte[0], describe(cause)));
+        send(writer, exit, FrameType.SERIALIZATION_ERROR, id, reply(side.ordinal(), false, new byte[0], describe(cause)));
     }
 
     /** Writes one frame; a worker whose parent is gone halts. */
-    static void send(FrameWriter writer, FrameType type, long id, byte[] payload) {
+    static void send(FrameWriter writer, WorkerExit exit, FrameType type, long id, byte[] payload) {
         try {
             writer.write(type, id, payload);
         } catch (IOException e) {
             // The parent is gone.
-            Runtime.getRuntime().halt(0);
+            exit.halt(0);
         }
     }
 

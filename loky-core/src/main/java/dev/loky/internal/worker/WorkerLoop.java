@@ -64,6 +64,8 @@ final class WorkerLoop {
     /** Both task threads run, so one of them reads the channel while the other waits for a class. */
     private volatile boolean serving;
     private final PrintStream log;
+    /** How this JVM ends (the real exit and halt, or a test's). */
+    private final WorkerExit exit;
     private static final Frame SHUTDOWN = Frame.of(FrameType.SHUTDOWN, 0);
 
     /** Tasks (and a SHUTDOWN) read while another ran, in order; runLock. */
@@ -91,6 +93,11 @@ final class WorkerLoop {
     private long initNanos;
 
     WorkerLoop(FrameReader reader, FrameWriter writer, ClassLoader loader, PrintStream log) {
+        this(reader, writer, loader, log, WorkerExit.JVM);
+    }
+
+    WorkerLoop(FrameReader reader, FrameWriter writer, ClassLoader loader, PrintStream log, WorkerExit exit) {
+        this.exit = exit;
         this.reader = reader;
         this.writer = writer;
         this.loader = new ShippedClassLoader(loader, writer, this::cannotWaitForTheChannel);
@@ -103,20 +110,20 @@ final class WorkerLoop {
             Frame first = reader.read();
             if (first.type() != FrameType.INIT) {
                 log.println("loky worker: expected INIT, got " + first.type());
-                Runtime.getRuntime().halt(EXIT_PROTOCOL);
+                exit.halt(EXIT_PROTOCOL);
                 return;
             }
             init = WorkerInit.decode(first.payload());
         } catch (IOException e) {
             // The parent went away before we started.
-            Runtime.getRuntime().halt(EXIT_PROTOCOL);
+            exit.halt(EXIT_PROTOCOL);
             return;
         }
         System.setProperty("loky.worker.id", Integer.toString(init.workerId()));
-        ParentWatch.start(init.parentPid(), log);
-        Heartbeat.start(writer, init.heartbeatIntervalMillis());
+        ParentWatch.start(init.parentPid(), log, exit);
+        Heartbeat.start(writer, init.heartbeatIntervalMillis(), exit);
         heapWatch = new HeapWatch(init.leakThresholdBytes(), init.memoryCheckIntervalMillis());
-        replies = new Replies(writer, heapWatch, this::heldForProtocol);
+        replies = new Replies(writer, heapWatch, this::heldForProtocol, exit);
         BetweenItems.install(betweenItems);
         AfterReadyWarmUp warmUpAfterReady = null;
         try {
@@ -133,7 +140,7 @@ final class WorkerLoop {
             t.printStackTrace(new PrintWriter(text));
             log.println("loky worker: initializer failed: " + text);
             send(FrameType.STARTUP_FAILED, 0, text.toString().getBytes(StandardCharsets.UTF_8));
-            System.exit(EXIT_STARTUP_FAILED);
+            exit.exit(EXIT_STARTUP_FAILED);
             return;
         }
         if (warmUpAfterReady != null) {
@@ -208,7 +215,7 @@ final class WorkerLoop {
 
     /**
      * A task thread's loop: run what the inbox holds, else take the free reader role, else stand
-     * by. Never returns: the JVM ends through {@code System.exit} or {@code halt}.
+     * by. Never returns: the JVM ends through {@link WorkerExit}.
      */
     private void serve() {
         while (true) {
@@ -288,17 +295,17 @@ final class WorkerLoop {
             }
         } catch (EOFException e) {
             // The parent closed our stdin: it is gone (or is killing us). Nothing left to do.
-            Runtime.getRuntime().halt(0);
+            exit.halt(0);
         } catch (Throwable e) {
             log.println("loky worker: channel failed: " + e);
-            Runtime.getRuntime().halt(EXIT_PROTOCOL);
+            exit.halt(EXIT_PROTOCOL);
         }
         throw new IllegalStateException("unreachable");
     }
 
     private void execute(Frame frame) {
         if (frame == SHUTDOWN) {
-            System.exit(0);
+            exit.exit(0);
         }
         runTask(frame);
     }
@@ -371,7 +378,7 @@ final class WorkerLoop {
             replies.error(id, failure, serializer);
             if (failure instanceof OutOfMemoryError) {
                 log.println("loky worker: exiting after OutOfMemoryError: " + failure);
-                Runtime.getRuntime().halt(ExitCodes.AFTER_OUT_OF_MEMORY);
+                exit.halt(ExitCodes.AFTER_OUT_OF_MEMORY);
             }
             return;
         }
@@ -380,7 +387,7 @@ final class WorkerLoop {
         try {
             written = StreamedValues.write(writer, id, value, serializer);
         } catch (IOException e) {
-            Runtime.getRuntime().halt(0); // the parent is gone
+            exit.halt(0); // the parent is gone
             return;
         }
         value = null;
@@ -406,6 +413,6 @@ final class WorkerLoop {
     }
 
     private void send(FrameType type, long id, byte[] payload) {
-        Replies.send(writer, type, id, payload);
+        Replies.send(writer, exit, type, id, payload);
     }
 }

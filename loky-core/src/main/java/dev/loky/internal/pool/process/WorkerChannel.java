@@ -9,13 +9,9 @@ import dev.loky.internal.protocol.StreamedValues;
 import dev.loky.internal.protocol.WorkerReady;
 import dev.loky.serialization.TaskSerializer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -40,17 +36,6 @@ import dev.loky.internal.pool.scheduling.PoolLog;
 public final class WorkerChannel implements WorkerFacts {
 
     private static final Logger log = PoolLog.logger();
-    private static final Logger workerLog = LoggerFactory.getLogger("dev.loky.worker");
-    /**
-     * No SLF4J binding on the class path (a plain {@code java -cp} program): SLF4J would drop every
-     * line, so a task's {@code System.out} would vanish. Its output goes to this JVM's stderr then.
-     */
-    private static final boolean NO_LOG_BINDING = LoggerFactory.getILoggerFactory() instanceof org.slf4j.helpers.NOPLoggerFactory;
-    private static final int TAIL_LINES = 40;
-    /** A stderr line is cut at this many bytes. */
-    static final int MAX_LINE_BYTES = 8192;
-    /** Stray channel lines logged one by one per worker; after that, one line says the rest are only kept in the tail. */
-    static final int STRAY_LINES_LOGGED = 20;
 
     /**
      * How long after a killed process is gone its reader thread may take to report the exit itself
@@ -112,18 +97,14 @@ public final class WorkerChannel implements WorkerFacts {
     private volatile long initNanos = -1;
     /** The worker reported READY ({@link WorkerReady}, decoded in the protocol). */
     public void readyReported(WorkerReady ready) {
-        outputLog.ready();
+        output.ready();
         initNanos = ready.initNanos();
     }
 
     /** Application threads, captured when the worker missed its startup timeout; {@code null} otherwise. */
     private volatile String threadDump;
-    private final Deque<String> stderrTail = new ArrayDeque<>();
-    /** How its stderr lines are logged here; stderr thread. */
-    private final WorkerOutputLog outputLog;
-    private final Deque<String> strayTail = new ArrayDeque<>();
-    /** Stray lines seen; reader thread only. */
-    private long strayLines;
+    /** What it writes outside the protocol: logged, and its last lines kept for its errors. */
+    private final WorkerOutput output;
 
     /** How long reading one streamed value may take (the heartbeat timeout: the worker's own silence is bounded by it too). */
     private final long streamedReadLimitNanos;
@@ -133,7 +114,7 @@ public final class WorkerChannel implements WorkerFacts {
         this.poolName = poolName;
         this.leak = leak;
         this.streamedReadLimitNanos = streamedReadLimitNanos;
-        this.outputLog = new WorkerOutputLog(poolName, slot.id);
+        this.output = new WorkerOutput(poolName, slot.id, this::name, this::pid);
     }
 
     // What the pool's other rooms read and report about this worker: one method each, so that the
@@ -224,7 +205,7 @@ public final class WorkerChannel implements WorkerFacts {
         if (killRequested) {
             kill();
         }
-        Thread stderr = new Thread(this::drainStderr, poolName + "-worker-" + slot.id + "-stderr");
+        Thread stderr = new Thread(() -> output.drainStderr(process.getErrorStream()), poolName + "-worker-" + slot.id + "-stderr");
         stderr.setDaemon(true);
         stderr.start();
         Thread reader = new Thread(() -> readFrames(events, stderr), poolName + "-worker-" + slot.id + "-reader");
@@ -326,17 +307,7 @@ public final class WorkerChannel implements WorkerFacts {
     }
 
     private void readFrames(Events events, Thread stderr) {
-        FrameReader reader = new FrameReader(process.getInputStream(), line -> {
-            addTail(strayTail, line);
-            // a bounded sample: 20 MB of garbage once wrote 81,862 WARN lines (46 MB of log)
-            long seen = ++strayLines;
-            if (seen <= STRAY_LINES_LOGGED) {
-                workerLog.warn("[{}] wrote outside the protocol: {}", name(), line.length() > 200 ? line.substring(0, 200) + "..." : line);
-            } else if (seen == STRAY_LINES_LOGGED + 1) {
-                workerLog.warn("[{}] keeps writing outside the protocol; further lines are not logged (the last {} are kept for its errors)",
-                        name(), TAIL_LINES);
-            }
-        });
+        FrameReader reader = new FrameReader(process.getInputStream(), output::strayLine);
         frames = reader;
         try {
             while (true) {
@@ -387,75 +358,15 @@ public final class WorkerChannel implements WorkerFacts {
         }
     }
 
-    /**
-     * Drains the worker's stderr as bytes, cut into lines at each newline and at
-     * {@link #MAX_LINE_BYTES}: a 700 MB line without a newline costs 8 KB of memory here, never an
-     * {@code OutOfMemoryError} that would end this thread and silence the worker.
-     */
-    private void drainStderr() {
-        byte[] line = new byte[MAX_LINE_BYTES];
-        byte[] buffer = new byte[8192];
-        int length = 0;
-        try (java.io.InputStream err = process.getErrorStream()) {
-            int n;
-            while ((n = err.read(buffer)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    byte b = buffer[i];
-                    if (b == '\n') {
-                        stderrLine(line, length);
-                        length = 0;
-                    } else {
-                        line[length++] = b;
-                        if (length == MAX_LINE_BYTES) {
-                            stderrLine(line, length);
-                            length = 0;
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // the process is gone
-        }
-        if (length > 0) {
-            stderrLine(line, length);
-        }
-    }
-
-    private void stderrLine(byte[] bytes, int length) {
-        int end = length > 0 && bytes[length - 1] == '\r' ? length - 1 : length;
-        String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
-        if (NO_LOG_BINDING) {
-            addStderr(text);
-            System.err.println("[" + poolName + "-" + slot.id + " pid " + pid + "] " + text);
-        } else {
-            addStderr(outputLog.log(text, pid));
-        }
-    }
-
+    /** A line for its output tail that the parent wrote for it (a start-up problem). */
     void addStderr(String line) {
-        addTail(stderrTail, line);
-    }
-
-    private static void addTail(Deque<String> tail, String line) {
-        synchronized (tail) {
-            if (tail.size() == TAIL_LINES) {
-                tail.removeFirst();
-            }
-            tail.addLast(line);
-        }
+        output.addStderr(line);
     }
 
     /** The stray channel text (e.g. a JVM fatal-error banner) then the stderr tail. */
     @Override
     public String outputTail() {
-        StringBuilder text = new StringBuilder();
-        synchronized (strayTail) {
-            strayTail.forEach(line -> text.append(line).append('\n'));
-        }
-        synchronized (stderrTail) {
-            stderrTail.forEach(line -> text.append(line).append('\n'));
-        }
-        return text.toString();
+        return output.tail();
     }
 
     @Override
