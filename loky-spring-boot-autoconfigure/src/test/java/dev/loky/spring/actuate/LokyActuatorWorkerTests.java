@@ -2,16 +2,13 @@ package dev.loky.spring.actuate;
 
 import dev.loky.ProcessExecutor;
 import dev.loky.WorkerStartupException;
-import dev.loky.spring.actuate.autoconfigure.LokyHealthContributorAutoConfiguration;
-import dev.loky.spring.actuate.autoconfigure.LokyMetricsAutoConfiguration;
+import dev.loky.spring.actuate.autoconfigure.ActuatorContexts;
 import dev.loky.spring.actuate.flaky.FlakyWorkerConfiguration;
-import dev.loky.spring.autoconfigure.LokyAutoConfiguration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -42,8 +39,7 @@ class LokyActuatorWorkerTests {
 
     private ApplicationContextRunner runner(Path marker) {
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(LokyAutoConfiguration.class, LokyHealthContributorAutoConfiguration.class,
-                        LokyMetricsAutoConfiguration.class))
+                .withConfiguration(ActuatorContexts.LOKY)
                 .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
                 .withPropertyValues("loky.max-workers=1", "loky.worker.startup-cache=off",
                         "loky.worker.sources=" + FlakyWorkerConfiguration.class.getName(),

@@ -9,20 +9,13 @@ import dev.loky.spring.actuate.LokyEndpoint;
 import dev.loky.spring.actuate.LokyHealthIndicator;
 import dev.loky.spring.actuate.LokyMetrics;
 import dev.loky.spring.actuate.LokyPoolMetrics;
-import dev.loky.spring.autoconfigure.LokyAutoConfiguration;
 import dev.loky.spring.worker.LokyWorkerContext;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -38,11 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LokyActuatorAutoConfigurationTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(LokyAutoConfiguration.class, LokyHealthContributorAutoConfiguration.class,
-                    LokyEndpointAutoConfiguration.class, LokyMetricsAutoConfiguration.class, HealthContributorAutoConfiguration.class,
-                    EndpointAutoConfiguration.class, MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-                    CompositeMeterRegistryAutoConfiguration.class))
-            .withPropertyValues("loky.start-method=threads", "loky.max-workers=2", "management.endpoints.web.exposure.include=loky");
+            .withConfiguration(ActuatorContexts.LOKY).withConfiguration(ActuatorContexts.ACTUATOR)
+            .withPropertyValues(ActuatorContexts.THREADS_POOL).withPropertyValues("management.endpoints.web.exposure.include=loky");
 
     /**
      * Only loky's auto-configurations, for the class loaders that hide a module: in an application,
@@ -50,10 +40,9 @@ class LokyActuatorAutoConfigurationTests {
      * which a runner given explicit classes does not do.
      */
     private final ApplicationContextRunner lokyOnly = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(LokyAutoConfiguration.class, LokyHealthContributorAutoConfiguration.class,
-                    LokyEndpointAutoConfiguration.class, LokyMetricsAutoConfiguration.class))
+            .withConfiguration(ActuatorContexts.LOKY)
             .withBean(MeterRegistry.class, io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
-            .withPropertyValues("loky.start-method=threads", "loky.max-workers=2", "management.endpoints.web.exposure.include=loky");
+            .withPropertyValues(ActuatorContexts.THREADS_POOL).withPropertyValues("management.endpoints.web.exposure.include=loky");
 
     @Test
     void createsHealthEndpointAndMetricsWithTheActuator() {
@@ -134,9 +123,7 @@ class LokyActuatorAutoConfigurationTests {
 
     @Test
     void theStarterWorksWithoutTheActuator() {
-        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LokyAutoConfiguration.class,
-                LokyHealthContributorAutoConfiguration.class, LokyEndpointAutoConfiguration.class, LokyMetricsAutoConfiguration.class))
-                .withPropertyValues("loky.start-method=threads", "loky.max-workers=2")
+        new ApplicationContextRunner().withConfiguration(ActuatorContexts.LOKY).withPropertyValues(ActuatorContexts.THREADS_POOL)
                 .withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate", "org.springframework.boot.health",
                 "org.springframework.boot.micrometer", "io.micrometer")).run(context -> {
             assertThat(context).hasNotFailed();
