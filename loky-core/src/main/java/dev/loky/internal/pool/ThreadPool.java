@@ -84,7 +84,7 @@ final class ThreadPool extends AbstractProcessExecutor {
         } catch (RejectedExecutionException e) {
             throw rejected(config.name());
         }
-        counters.submitted.incrementAndGet();
+        counters.submitted();
         return future;
     }
 

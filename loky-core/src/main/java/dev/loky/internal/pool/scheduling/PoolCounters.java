@@ -21,10 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PoolCounters {
 
-    public final AtomicLong submitted = new AtomicLong();
-    public final AtomicLong succeeded = new AtomicLong();
-    public final AtomicLong failed = new AtomicLong();
-    public final AtomicLong cancelled = new AtomicLong();
+    private final AtomicLong submitted = new AtomicLong();
+    private final AtomicLong succeeded = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong cancelled = new AtomicLong();
     final AtomicLong crashes = new AtomicLong();
     final AtomicLong startupFailures = new AtomicLong();
     private final Map<RestartReason, AtomicLong> restarts = new EnumMap<>(RestartReason.class);
@@ -39,6 +39,11 @@ public final class PoolCounters {
 
     public Listeners listeners() {
         return listeners;
+    }
+
+    /** A task was submitted. */
+    public void submitted() {
+        submitted.incrementAndGet();
     }
 
     void restarted(RestartReason reason) {

@@ -97,7 +97,7 @@ public final class Scheduler {
         if (state != PoolState.RUNNING) {
             return false;
         }
-        counters.submitted.incrementAndGet();
+        counters.submitted();
         queue.add(task);
         dispatch();
         return true;

@@ -128,7 +128,7 @@ class OutcomesTest {
         outcomes.fail(task, new LokyException("second"));
         assertThat(task.finish("late value", null, counters)).isFalse();
         Assertions.assertThatThrownBy(task::get).isInstanceOf(ExecutionException.class).hasRootCauseMessage("first");
-        assertThat(counters.failed.get()).isEqualTo(1);
-        assertThat(counters.succeeded.get()).isZero();
+        assertThat(counters.snapshot(0).failed()).isEqualTo(1);
+        assertThat(counters.snapshot(0).succeeded()).isZero();
     }
 }
