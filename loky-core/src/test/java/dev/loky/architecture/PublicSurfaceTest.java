@@ -115,6 +115,13 @@ class PublicSurfaceTest {
                 }).check(CORE);
     }
 
+    /** The workers' main class is launched by name ({@code PoolConfig.WORKER_MAIN_CLASS}): the name must be the class's. */
+    @Test
+    void theWorkersMainClassIsNamedRight() {
+        org.assertj.core.api.Assertions.assertThat(dev.loky.PoolConfig.WORKER_MAIN_CLASS)
+                .isEqualTo(dev.loky.internal.worker.WorkerMain.class.getName());
+    }
+
     @Test
     void packagesFormNoCycle() {
         slices().assignedFrom(BY_PACKAGE).should().beFreeOfCycles().check(CORE);

@@ -21,7 +21,7 @@ public record FatJarLaunch(String classpath) {
     public static final String LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
 
     /** The JVM argument that makes the launcher run the worker's main class. */
-    public static final String LOADER_MAIN_ARGUMENT = "-Dloader.main=dev.loky.internal.worker.WorkerMain";
+    public static final String LOADER_MAIN_ARGUMENT = "-Dloader.main=" + dev.loky.PoolConfig.WORKER_MAIN_CLASS;
 
     private static final String LOADER_PACKAGE = "org.springframework.boot.loader.";
 
