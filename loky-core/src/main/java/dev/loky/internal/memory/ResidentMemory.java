@@ -1,10 +1,10 @@
 package dev.loky.internal.memory;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import oshi.SystemInfo;
 import oshi.software.os.OSProcess;
 import oshi.software.os.OperatingSystem;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Resident memory of a process: on Linux from {@code /proc/<pid>/status} ({@code VmRSS}), elsewhere

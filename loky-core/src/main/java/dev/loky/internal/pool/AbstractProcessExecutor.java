@@ -5,6 +5,7 @@ import dev.loky.ProcessExecutor;
 import dev.loky.RemoteCallable;
 import dev.loky.RemoteFunction;
 import dev.loky.RemoteRunnable;
+import dev.loky.internal.pool.map.MapIterator;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import dev.loky.internal.pool.map.MapIterator;
 
 /**
  * What every executor shares: {@code execute} and the {@code map} family, built on {@code submit}.

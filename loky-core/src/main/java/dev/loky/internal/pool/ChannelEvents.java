@@ -1,6 +1,20 @@
 package dev.loky.internal.pool;
 
 import dev.loky.PoolConfig;
+import dev.loky.internal.pool.outcome.Outcomes;
+import dev.loky.internal.pool.process.ClassServer;
+import dev.loky.internal.pool.process.StartupFailureLog;
+import dev.loky.internal.pool.process.WorkerChannel;
+import dev.loky.internal.pool.process.WorkerChannels;
+import dev.loky.internal.pool.scheduling.Departure;
+import dev.loky.internal.pool.scheduling.Leaving;
+import dev.loky.internal.pool.scheduling.PoolCounters;
+import dev.loky.internal.pool.scheduling.PoolLog;
+import dev.loky.internal.pool.scheduling.PoolTask;
+import dev.loky.internal.pool.scheduling.Scheduler;
+import dev.loky.internal.pool.scheduling.WorkerSlot;
+import dev.loky.internal.protocol.ExitReport;
+import dev.loky.internal.protocol.ExitStatus;
 import dev.loky.internal.protocol.Frame;
 import dev.loky.internal.protocol.FrameReader;
 import dev.loky.internal.protocol.FrameType;
@@ -14,19 +28,6 @@ import org.slf4j.Logger;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import dev.loky.internal.pool.outcome.Outcomes;
-import dev.loky.internal.pool.process.ClassServer;
-import dev.loky.internal.pool.process.StartupFailureLog;
-import dev.loky.internal.pool.process.WorkerChannel;
-import dev.loky.internal.pool.process.WorkerChannels;
-import dev.loky.internal.pool.scheduling.PoolCounters;
-import dev.loky.internal.pool.scheduling.PoolLog;
-import dev.loky.internal.pool.scheduling.Departure;
-import dev.loky.internal.pool.scheduling.Leaving;
-import dev.loky.internal.pool.scheduling.PoolTask;
-import dev.loky.internal.pool.scheduling.WorkerSlot;
-import dev.loky.internal.protocol.ExitReport;
-import dev.loky.internal.protocol.ExitStatus;
 
 /**
  * What the workers' channels report, fed to the {@link Scheduler} as events: a frame (ready, a

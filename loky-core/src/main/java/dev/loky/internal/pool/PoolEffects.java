@@ -2,6 +2,18 @@ package dev.loky.internal.pool;
 
 import dev.loky.PoolConfig;
 import dev.loky.internal.memory.LeakDetector;
+import dev.loky.internal.pool.outcome.Outcomes;
+import dev.loky.internal.pool.process.ThreadDumps;
+import dev.loky.internal.pool.process.WorkerChannel;
+import dev.loky.internal.pool.process.WorkerChannels;
+import dev.loky.internal.pool.process.WorkerLauncher;
+import dev.loky.internal.pool.scheduling.Effects;
+import dev.loky.internal.pool.scheduling.Leaving;
+import dev.loky.internal.pool.scheduling.PoolLog;
+import dev.loky.internal.pool.scheduling.PoolTask;
+import dev.loky.internal.pool.scheduling.Scheduler;
+import dev.loky.internal.pool.scheduling.Timer;
+import dev.loky.internal.pool.scheduling.WorkerSlot;
 import dev.loky.internal.protocol.FrameType;
 import org.slf4j.Logger;
 
@@ -12,17 +24,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import dev.loky.internal.pool.outcome.Outcomes;
-import dev.loky.internal.pool.process.WorkerChannels;
-import dev.loky.internal.pool.process.WorkerLauncher;
-import dev.loky.internal.pool.scheduling.Effects;
-import dev.loky.internal.pool.scheduling.PoolLog;
-import dev.loky.internal.pool.process.ThreadDumps;
-import dev.loky.internal.pool.process.WorkerChannel;
-import dev.loky.internal.pool.scheduling.Leaving;
-import dev.loky.internal.pool.scheduling.PoolTask;
-import dev.loky.internal.pool.scheduling.Timer;
-import dev.loky.internal.pool.scheduling.WorkerSlot;
 
 /**
  * Carries out what the {@link Scheduler} decides; what the workers' channels report goes back to it

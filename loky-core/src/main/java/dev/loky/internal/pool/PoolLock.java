@@ -1,5 +1,7 @@
 package dev.loky.internal.pool;
 
+import dev.loky.internal.pool.scheduling.PoolLog;
+import dev.loky.internal.pool.scheduling.Scheduler;
 import dev.loky.internal.pool.scheduling.Scheduler.PoolState;
 import org.slf4j.Logger;
 
@@ -9,8 +11,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import dev.loky.internal.pool.scheduling.Scheduler;
-import dev.loky.internal.pool.scheduling.PoolLog;
 
 /**
  * The pool's one lock and the {@link Scheduler} it guards. An event takes the lock, calls the

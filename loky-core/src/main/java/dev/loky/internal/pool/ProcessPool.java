@@ -2,13 +2,24 @@ package dev.loky.internal.pool;
 
 import dev.loky.LokyException;
 import dev.loky.PoolConfig;
-import dev.loky.internal.protocol.StreamedValues;
 import dev.loky.PoolSnapshot;
 import dev.loky.RemoteCallable;
 import dev.loky.StartMethod;
 import dev.loky.TaskSerializationException;
 import dev.loky.internal.memory.ResidentMemory;
+import dev.loky.internal.pool.outcome.CapturedValues;
+import dev.loky.internal.pool.outcome.Outcomes;
+import dev.loky.internal.pool.process.ClassServer;
+import dev.loky.internal.pool.process.WorkerChannel;
+import dev.loky.internal.pool.process.WorkerChannels;
+import dev.loky.internal.pool.process.WorkerLauncher;
+import dev.loky.internal.pool.scheduling.PoolCounters;
+import dev.loky.internal.pool.scheduling.PoolLog;
+import dev.loky.internal.pool.scheduling.PoolTask;
+import dev.loky.internal.pool.scheduling.Scheduler;
 import dev.loky.internal.pool.scheduling.Scheduler.PoolState;
+import dev.loky.internal.pool.scheduling.WorkerSlot;
+import dev.loky.internal.protocol.StreamedValues;
 import org.slf4j.Logger;
 
 import java.time.Duration;
@@ -20,17 +31,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import dev.loky.internal.pool.outcome.Outcomes;
-import dev.loky.internal.pool.process.ClassServer;
-import dev.loky.internal.pool.process.WorkerChannels;
-import dev.loky.internal.pool.process.WorkerLauncher;
-import dev.loky.internal.pool.scheduling.PoolCounters;
-import dev.loky.internal.pool.scheduling.Scheduler;
-import dev.loky.internal.pool.outcome.CapturedValues;
-import dev.loky.internal.pool.process.WorkerChannel;
-import dev.loky.internal.pool.scheduling.PoolTask;
-import dev.loky.internal.pool.scheduling.WorkerSlot;
-import dev.loky.internal.pool.scheduling.PoolLog;
 
 /**
  * The {@link StartMethod#SPAWN} executor: a pool of worker JVMs, each with its own channel. This
@@ -57,7 +57,7 @@ import dev.loky.internal.pool.scheduling.PoolLog;
  * to it themselves; each worker's reader thread decodes its replies and completes the futures
  * itself; one timer thread runs timeouts, idle checks, start-up retries and probes, kills after a
  * retirement's grace, and the OSHI memory checks. A worker may hold more than one task: one runs,
- * the others were sent ahead when tasks are short (see {@link Dispatcher}).
+ * the others were sent ahead when tasks are short (see {@code Dispatcher}).
  */
 final class ProcessPool extends AbstractProcessExecutor {
 

@@ -5,6 +5,9 @@ import dev.loky.PoolSnapshot;
 import dev.loky.RemoteCallable;
 import dev.loky.StartMethod;
 import dev.loky.TaskTimeoutException;
+import dev.loky.internal.pool.outcome.Outcomes;
+import dev.loky.internal.pool.scheduling.PoolCounters;
+import dev.loky.internal.pool.scheduling.PoolTask;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +24,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import dev.loky.internal.pool.outcome.Outcomes;
-import dev.loky.internal.pool.scheduling.PoolCounters;
-import dev.loky.internal.pool.scheduling.PoolTask;
 
 /**
  * The {@link StartMethod#THREADS} executor: tasks run on threads of this JVM, without serialization

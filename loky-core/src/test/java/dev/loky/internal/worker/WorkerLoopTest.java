@@ -12,6 +12,8 @@ import dev.loky.internal.protocol.TaskReply;
 import dev.loky.internal.protocol.WorkerInit;
 import dev.loky.internal.protocol.WorkerReady;
 import dev.loky.serialization.JavaTaskSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,9 +28,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 /**
  * The worker's side of the protocol without a worker JVM: {@link WorkerLoop} runs on a thread of

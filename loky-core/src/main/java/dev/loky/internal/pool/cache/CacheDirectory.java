@@ -1,5 +1,6 @@
 package dev.loky.internal.pool.cache;
 
+import dev.loky.internal.pool.scheduling.PoolLog;
 import org.slf4j.Logger;
 
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-import dev.loky.internal.pool.scheduling.PoolLog;
 
 /**
  * The directory where worker start-up caches and extracted jars live. Workers run what is in it

@@ -1,8 +1,9 @@
 package dev.loky.internal.pool.cache;
 
+import dev.loky.internal.pool.scheduling.PoolLog;
 import dev.loky.internal.protocol.ExitCodes;
+import dev.loky.internal.protocol.ExitStatus;
 import dev.loky.internal.protocol.WorkerInit;
-
 import org.slf4j.Logger;
 
 import java.io.IOException;
@@ -16,8 +17,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import dev.loky.internal.protocol.ExitStatus;
-import dev.loky.internal.pool.scheduling.PoolLog;
 
 /**
  * A start-up cache for worker JVMs: a dynamic CDS archive on JDK 17–24

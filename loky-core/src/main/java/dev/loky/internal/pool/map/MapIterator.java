@@ -6,6 +6,7 @@ import dev.loky.MapOptions;
 import dev.loky.PoolSnapshot;
 import dev.loky.RemoteCallable;
 import dev.loky.RemoteFunction;
+import dev.loky.internal.pool.scheduling.PoolTask;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -22,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import dev.loky.internal.pool.scheduling.PoolTask;
 
 /**
  * The results of a {@code map}, {@code imap} or {@code imapUnordered}, pulled lazily: input items

@@ -2,7 +2,6 @@ package dev.loky.internal.pool.outcome;
 
 import dev.loky.WorkerOutOfMemoryException;
 
-
 /** Turns a worker's {@link OutOfMemoryError} into a {@link WorkerOutOfMemoryException} for the caller. */
 final class OutOfMemory {
 

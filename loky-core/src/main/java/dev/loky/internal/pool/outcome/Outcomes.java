@@ -8,20 +8,20 @@ import dev.loky.TaskSerializationException;
 import dev.loky.TaskTimeoutException;
 import dev.loky.TerminatedWorkerException;
 import dev.loky.WorkerStartupException;
+import dev.loky.internal.pool.map.MapChunk;
+import dev.loky.internal.pool.scheduling.Leaving;
+import dev.loky.internal.pool.scheduling.PoolCounters;
+import dev.loky.internal.pool.scheduling.PoolLog;
+import dev.loky.internal.pool.scheduling.PoolTask;
 import dev.loky.internal.protocol.ExitCodes;
+import dev.loky.internal.protocol.ExitReport;
+import dev.loky.internal.protocol.ExitStatus;
 import dev.loky.internal.protocol.FrameType;
 import dev.loky.internal.protocol.StreamedValues;
 import dev.loky.internal.protocol.TaskReply;
 import dev.loky.internal.protocol.ThrowableDescription;
 import dev.loky.serialization.JavaTaskSerializer;
 import org.slf4j.Logger;
-import dev.loky.internal.pool.scheduling.PoolCounters;
-import dev.loky.internal.pool.scheduling.PoolTask;
-import dev.loky.internal.pool.scheduling.PoolLog;
-import dev.loky.internal.pool.map.MapChunk;
-import dev.loky.internal.pool.scheduling.Leaving;
-import dev.loky.internal.protocol.ExitReport;
-import dev.loky.internal.protocol.ExitStatus;
 
 /**
  * What a task's caller gets: decodes replies, rebuilds the worker's exceptions, and writes the

@@ -1,5 +1,6 @@
 package dev.loky.internal.pool.process;
 
+import dev.loky.internal.pool.map.MapChunk;
 import dev.loky.internal.protocol.ClassAnswer;
 import dev.loky.internal.protocol.ReplVariables;
 
@@ -7,14 +8,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
-import dev.loky.internal.pool.map.MapChunk;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The parent's half of class shipping: remembers the class loaders that defined the pool's tasks

@@ -1,11 +1,11 @@
 package dev.loky.internal.pool.process;
 
+import dev.loky.internal.pool.scheduling.PoolLog;
 import org.slf4j.Logger;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.loky.internal.pool.scheduling.PoolLog;
 
 /**
  * Where crashing workers write their fatal-error reports ({@code -XX:ErrorFile}). Not a fixed name in

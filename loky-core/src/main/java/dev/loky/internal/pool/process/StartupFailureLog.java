@@ -1,9 +1,8 @@
 package dev.loky.internal.pool.process;
 
 import dev.loky.WorkerStartupException;
-
-import org.slf4j.Logger;
 import dev.loky.internal.pool.scheduling.PoolLog;
+import org.slf4j.Logger;
 
 /**
  * How failed worker starts reach the log: the first of a run of identical failures in full (ERROR,
@@ -11,7 +10,7 @@ import dev.loky.internal.pool.scheduling.PoolLog;
  * line with the count (the full text at DEBUG), and the first start that works after them once at
  * INFO. Identical means the same reason once the worker's name is taken out: a start that fails
  * the same way a dozen times is one problem, not a dozen pages of the same output. The pool's
- * back-off between the attempts is {@link StartBackoff}'s.
+ * back-off between the attempts is {@code StartBackoff}'s.
  *
  * <p>Thread-safe (synchronized): exits and readiness are reported on the workers' reader threads.
  */

@@ -1,6 +1,12 @@
 package dev.loky.internal.pool.process;
 
 import dev.loky.internal.memory.LeakDetector;
+import dev.loky.internal.pool.cache.StartupCache;
+import dev.loky.internal.pool.outcome.WorkerFacts;
+import dev.loky.internal.pool.scheduling.PoolLog;
+import dev.loky.internal.pool.scheduling.PoolTask;
+import dev.loky.internal.pool.scheduling.WorkerSlot;
+import dev.loky.internal.protocol.ExitReport;
 import dev.loky.internal.protocol.Frame;
 import dev.loky.internal.protocol.FrameReader;
 import dev.loky.internal.protocol.FrameType;
@@ -16,12 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import dev.loky.internal.pool.cache.StartupCache;
-import dev.loky.internal.pool.scheduling.PoolTask;
-import dev.loky.internal.pool.scheduling.WorkerSlot;
-import dev.loky.internal.protocol.ExitReport;
-import dev.loky.internal.pool.outcome.WorkerFacts;
-import dev.loky.internal.pool.scheduling.PoolLog;
 
 /**
  * The I/O side of one worker JVM: its process, the outbox of frames to write, the reader thread
@@ -90,7 +90,7 @@ public final class WorkerChannel implements WorkerFacts {
     private volatile boolean killRequested;
     private volatile long pid = -1;
     private volatile long heapUsedBytes = -1;
-    /** The heap cap it was started with, for {@link OutOfMemory}'s messages. */
+    /** The heap cap it was started with, for {@code OutOfMemory}'s messages. */
     volatile String heapCap = "unknown";
     private volatile String startupFailure;
     /** Time its initializer took in the worker, from its READY frame; {@code -1} until then. */

@@ -1,7 +1,8 @@
 package dev.loky.internal.pool.process;
 
-import java.util.concurrent.ConcurrentHashMap;
 import dev.loky.internal.pool.scheduling.WorkerSlot;
+
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The pool's I/O side of its workers: one {@link WorkerChannel} per launched {@link WorkerSlot},

@@ -1,6 +1,8 @@
 package dev.loky.internal.pool.process;
 
 import dev.loky.PoolConfig;
+import dev.loky.internal.pool.cache.StartupCache;
+import dev.loky.internal.pool.scheduling.PoolLog;
 import dev.loky.internal.worker.WorkerMain;
 
 import java.lang.management.ManagementFactory;
@@ -10,8 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import dev.loky.internal.pool.cache.StartupCache;
-import dev.loky.internal.pool.scheduling.PoolLog;
 
 /**
  * The command line of a worker JVM: the parent's {@code java} (or the configured JDK), defaults that

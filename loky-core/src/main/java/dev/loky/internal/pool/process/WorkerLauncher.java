@@ -2,6 +2,8 @@ package dev.loky.internal.pool.process;
 
 import dev.loky.PoolConfig;
 import dev.loky.StartupCacheVariant;
+import dev.loky.internal.pool.cache.CachedClasspath;
+import dev.loky.internal.pool.cache.StartupCache;
 import dev.loky.internal.protocol.FrameType;
 import dev.loky.internal.protocol.WorkerInit;
 
@@ -13,8 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import dev.loky.internal.pool.cache.CachedClasspath;
-import dev.loky.internal.pool.cache.StartupCache;
 
 /**
  * Starts worker processes: the command line (heap sizing, see {@link WorkerCommand}), the start-up

@@ -1,7 +1,6 @@
 package dev.loky.internal.pool.process;
 
 import dev.loky.internal.protocol.WorkerLogLine;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The counters every executor keeps ({@link ProcessPool} and {@link ThreadPool}). They only count and
+ * The counters every executor keeps ({@code ProcessPool} and {@code ThreadPool}). They only count and
  * tell the listeners; {@link PoolTask#finish} completes a future and calls them.
  *
  * <p>Thread-safe: each counter is atomic; a snapshot reads them one by one, so its figures may be

@@ -1,11 +1,11 @@
 package dev.loky.internal.pool.scheduling;
 
 import dev.loky.TaskOutcome;
+import dev.loky.internal.protocol.ItemProgress;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import dev.loky.internal.protocol.ItemProgress;
 
 /**
  * A submitted task and the future its caller holds. {@link #cancel(boolean)} tells the pool, which

@@ -1,6 +1,7 @@
 package dev.loky.internal.pool.scheduling;
 
 import dev.loky.RestartReason;
+import dev.loky.internal.pool.process.WorkerChannels;
 
 import java.util.ArrayDeque;
 

@@ -2,16 +2,15 @@ package dev.loky.internal.pool.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loky.PoolConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import dev.loky.PoolConfig;
 
 /** Caches nobody else can write (real directories, real permissions), verified before reuse, and pruned. */
 class CacheDirectoryTest {

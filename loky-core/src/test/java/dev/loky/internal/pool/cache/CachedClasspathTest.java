@@ -3,6 +3,13 @@ package dev.loky.internal.pool.cache;
 import static dev.loky.support.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loky.PoolConfig;
+import dev.loky.ProcessExecutor;
+import dev.loky.ProcessExecutors;
+import dev.loky.WorkerStartupException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,14 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import dev.loky.PoolConfig;
-import dev.loky.ProcessExecutor;
-import dev.loky.ProcessExecutors;
-import dev.loky.WorkerStartupException;
 
 /**
  * A jar that workers run from loky's cache directory (an extracted layout) is checked before each

@@ -7,21 +7,20 @@ import dev.loky.PoolConfig;
 import dev.loky.TerminatedWorkerException;
 import dev.loky.WorkerOutOfMemoryException;
 import dev.loky.WorkerStartupException;
+import dev.loky.internal.pool.scheduling.Leaving;
+import dev.loky.internal.pool.scheduling.PoolCounters;
+import dev.loky.internal.pool.scheduling.PoolTask;
 import dev.loky.internal.protocol.ExitCodes;
+import dev.loky.internal.protocol.ExitReport;
 import dev.loky.internal.protocol.FrameType;
 import dev.loky.internal.protocol.TaskReply;
 import dev.loky.internal.protocol.ThrowableDescription;
 import dev.loky.serialization.JavaTaskSerializer;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-
-import org.assertj.core.api.Assertions;
-import org.junit.jupiter.api.Test;
-import dev.loky.internal.pool.scheduling.Leaving;
-import dev.loky.internal.pool.scheduling.PoolCounters;
-import dev.loky.internal.pool.scheduling.PoolTask;
-import dev.loky.internal.protocol.ExitReport;
 
 /**
  * The failure room without a worker JVM, and without a channel: what a caller gets is built from facts (an exit code, a

@@ -6,12 +6,13 @@ import dev.loky.PoolConfig;
 import dev.loky.ProcessExecutor;
 import dev.loky.ProcessExecutors;
 import dev.loky.internal.pool.cache.CacheDirectory;
+import org.junit.jupiter.api.Test;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 
 /**
  * The worker's heap defaults: a small first heap also under the user's own {@code -Xmx}, so that an

@@ -2,12 +2,12 @@ package dev.loky.internal.pool.scheduling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import org.junit.jupiter.api.Test;
 
 /**
  * Many random event sequences (seeded, so a failure names the seed that reproduces it), checking

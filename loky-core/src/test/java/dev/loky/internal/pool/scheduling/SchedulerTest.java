@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loky.RestartReason;
 import dev.loky.internal.pool.scheduling.WorkerSlot.State;
+import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
-
-import org.junit.jupiter.api.Test;
 
 /** One event at a time: what the scheduler decides for each event, read from the effects it asks for. */
 class SchedulerTest {
