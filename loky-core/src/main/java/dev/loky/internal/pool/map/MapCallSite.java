@@ -2,6 +2,8 @@ package dev.loky.internal.pool.map;
 
 import dev.loky.LokyException;
 
+import java.util.Arrays;
+
 /**
  * Attached (suppressed) to a failed {@code map} item's exception: names the item's index in the
  * input (and its value, briefly, unless {@code MapOptions.describeItems(false)}) and carries the caller's frames, where the map was called, beside the worker's frames of
@@ -32,5 +34,30 @@ final class MapCallSite extends LokyException {
         } catch (RuntimeException | LinkageError e) {
             return null;
         }
+    }
+
+    /**
+     * The item's exception with a suppressed call site; where the exception refuses suppressed
+     * exceptions (the JVM's own preallocated errors, an {@code OutOfMemoryError} for one), the call
+     * site itself, caused by it.
+     */
+    static Throwable attach(Throwable error, long index, long total, StackTraceElement[] callerFrames, String item) {
+        MapCallSite site = new MapCallSite(index, total, item, callerFrames);
+        error.addSuppressed(site);
+        if (Arrays.asList(error.getSuppressed()).contains(site)) {
+            return error;
+        }
+        site.initCause(error);
+        return site;
+    }
+
+    /** The caller's frames, from the first one outside this package. */
+    static StackTraceElement[] callerFrames() {
+        StackTraceElement[] frames = new Throwable().getStackTrace();
+        int first = 0;
+        while (first < frames.length - 1 && frames[first].getClassName().startsWith(MapCallSite.class.getPackageName() + ".")) {
+            first++;
+        }
+        return Arrays.copyOfRange(frames, first, frames.length);
     }
 }

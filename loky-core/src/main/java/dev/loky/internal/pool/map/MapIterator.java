@@ -114,7 +114,7 @@ public final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
             this.chunkSize = MapOptions.DEFAULT_LAZY_CHUNK_SIZE;
         }
         this.maxInFlight = 2 * workers + 2;
-        this.callerFrames = callerFrames();
+        this.callerFrames = MapCallSite.callerFrames();
         this.progress = new MapProgress(options.progress(), total);
         this.id = executor.started(this);
     }
@@ -140,7 +140,7 @@ public final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
                     return true;
                 }
                 long index = currentStart + position;
-                Throwable error = withCallSite(f.error, index, options.describeItems() && position < currentItems.length
+                Throwable error = MapCallSite.attach(f.error, index, total, callerFrames, options.describeItems() && position < currentItems.length
                         ? MapCallSite.describe(currentItems[position]) : null);
                 if (options.failFast()) {
                     close();
@@ -331,21 +331,6 @@ public final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
         }
     }
 
-    /**
-     * The item's exception with a suppressed {@link MapCallSite}; where the exception refuses
-     * suppressed exceptions (the JVM's own preallocated errors, an {@code OutOfMemoryError} for
-     * one), the call site itself, caused by it.
-     */
-    private Throwable withCallSite(Throwable error, long index, String item) {
-        MapCallSite site = new MapCallSite(index, total, item, callerFrames);
-        error.addSuppressed(site);
-        if (Arrays.asList(error.getSuppressed()).contains(site)) {
-            return error;
-        }
-        site.initCause(error);
-        return site;
-    }
-
     /** An item's exception as itself when it is unchecked; a checked one wrapped. */
     static RuntimeException rethrow(Throwable cause) {
         if (cause instanceof RuntimeException re) {
@@ -369,16 +354,6 @@ public final class MapIterator<T, R> implements Iterator<R>, AutoCloseable {
         }
         inFlight.clear();
         ended();
-    }
-
-    /** The caller's frames, from the first one outside this package. */
-    private static StackTraceElement[] callerFrames() {
-        StackTraceElement[] frames = new Throwable().getStackTrace();
-        int first = 0;
-        while (first < frames.length - 1 && frames[first].getClassName().startsWith(MapIterator.class.getPackageName() + ".")) {
-            first++;
-        }
-        return Arrays.copyOfRange(frames, first, frames.length);
     }
 
     /** A submitted chunk: where its items start in the input, the items (kept for a split), its future. */
