@@ -111,21 +111,21 @@ final class PoolEffects implements Effects {
 
     @Override
     public void sendCancel(WorkerSlot w, PoolTask<?> task) {
-        WorkerChannel channel = channels.of(w);
-        if (channel == null) {
-            return; // its exit was handled: no process left to tell
-        }
-        channel.enqueue(FrameType.CANCEL, task.id, new byte[0]);
-        after.add(channel::flush);
+        tell(w, FrameType.CANCEL, task.id);
     }
 
     @Override
     public void stop(WorkerSlot w) {
+        tell(w, FrameType.SHUTDOWN, 0);
+    }
+
+    /** Queues an empty control frame for the worker (under the lock, in order), flushed after the lock. */
+    private void tell(WorkerSlot w, FrameType type, long id) {
         WorkerChannel channel = channels.of(w);
         if (channel == null) {
             return; // its exit was handled: no process left to tell
         }
-        channel.enqueue(FrameType.SHUTDOWN, 0, new byte[0]);
+        channel.enqueue(type, id, new byte[0]);
         after.add(channel::flush);
     }
 
