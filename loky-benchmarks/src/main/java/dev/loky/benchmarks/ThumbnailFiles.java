@@ -35,7 +35,8 @@ import javax.imageio.ImageIO;
  * a new pool of 2 workers (its start included; {@code --worker-args} to try other worker JVM
  * arguments), and Python loky's reusable executor with 2 workers and Pillow on the same files
  * (loky_thumbnails.py; skipped without a python3 that has loky and Pillow). Prints wall time, CPU
- * time (all processes) and GC pauses (count, total) per variant.
+ * time (all processes) and GC pauses (count, total) per variant. The pool's and Python's wall time
+ * end with the results in hand, before the executor is closed; the pool's close is printed apart.
  *
  * <pre>
  * java -cp loky-benchmarks/target/benchmarks.jar dev.loky.benchmarks.ThumbnailFiles \
@@ -140,6 +141,12 @@ public final class ThumbnailFiles {
         return new Figures(wall, ImageJob.ownCpuMillis() - cpuBefore, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], -1);
     }
 
+    /**
+     * The job on a new pool. Wall time runs from creating the pool to the results in hand, as
+     * Python loky's script measures it (from its executor's creation to {@code map}'s list); the
+     * pool's {@code close()} is timed and printed apart. The workers' collections are read after
+     * the job, by one call per worker, so the job itself carries no measuring code.
+     */
     private static Figures onPool(List<String> files, Path out, List<String> workerArgs, List<Integer> idleSeconds,
             int chunkSize) throws Exception {
         PoolConfig.Builder config = PoolConfig.builder().name("thumbnails").maxWorkers(2);
@@ -150,20 +157,18 @@ public final class ThumbnailFiles {
         long start = System.nanoTime();
         Map<Long, long[]> gcByWorker = new HashMap<>();
         Map<Long, Double> cpuByWorker = new HashMap<>();
-        MapResult<long[]> result;
-        int wallIdle;
-        try (ProcessExecutor pool = ProcessExecutors.create(config.build())) {
+        MapResult<Boolean> result;
+        double wall;
+        long closeStart;
+        ProcessExecutor pool = ProcessExecutors.create(config.build());
+        try {
             String target = out.toString();
             result = pool.mapAll(f -> {
                 thumbnail(f, Path.of(target));
-                long[] gc = gc();
-                return new long[] {ProcessHandle.current().pid(), gc[0], gc[1]};
+                return true;
             }, files, dev.loky.MapOptions.defaults().chunkSize(chunkSize));
-            for (long[] r : result.results()) {
-                if (r != null) {
-                    gcByWorker.merge(r[0], new long[] {r[1], r[2]}, (a, b) -> a[0] >= b[0] ? a : b);
-                }
-            }
+            wall = (System.nanoTime() - start) / 1e6;
+            readCollections(pool, gcByWorker);
             pool.snapshot().workers().forEach(w -> cpuByWorker.put(w.pid(), ImageJob.cpuMillis(w.pid())));
             // then idle, as a worker waiting for the next job: what it keeps resident
             int idled = 0;
@@ -178,13 +183,36 @@ public final class ThumbnailFiles {
                 }
                 System.out.printf("  idle workers' RSS after %d s: %s MiB (pids %s)%n", seconds, idle, pids);
             }
-            wallIdle = idled;
+        } finally {
+            closeStart = System.nanoTime();
+            pool.close();
         }
-        double wall = (System.nanoTime() - start) / 1e6 - wallIdle * 1000.0;
+        System.out.printf("  close(): %.0f ms%n", (System.nanoTime() - closeStart) / 1e6);
         double cpu = ImageJob.ownCpuMillis() - cpuBefore + cpuByWorker.values().stream().mapToDouble(Double::doubleValue).sum();
         long pauses = gcByWorker.values().stream().mapToLong(g -> g[0]).sum();
         long gcMillis = gcByWorker.values().stream().mapToLong(g -> g[1]).sum();
         return new Figures(wall, cpu, pauses, gcMillis, result.failed());
+    }
+
+    /**
+     * Each worker's collections so far, by pid: calls that hold their worker for a moment, two at a
+     * time, until both workers have answered (an idle pool hands two calls to its two workers).
+     */
+    private static void readCollections(ProcessExecutor pool, Map<Long, long[]> gcByWorker) throws Exception {
+        for (int attempt = 0; attempt < 10 && gcByWorker.size() < 2; attempt++) {
+            List<java.util.concurrent.CompletableFuture<long[]>> calls = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                calls.add(pool.submit(() -> {
+                    Thread.sleep(100); // holds this worker so that the other call goes to the other one
+                    long[] gc = gc();
+                    return new long[] {ProcessHandle.current().pid(), gc[0], gc[1]};
+                }));
+            }
+            for (var call : calls) {
+                long[] r = call.get();
+                gcByWorker.put(r[0], new long[] {r[1], r[2]});
+            }
+        }
     }
 
     /** Collections and their total time in this JVM so far. */

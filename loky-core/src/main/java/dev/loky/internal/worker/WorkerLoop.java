@@ -277,14 +277,21 @@ final class WorkerLoop {
                             }
                         };
                         synchronized (runLock) {
-                            if (running || !inbox.isEmpty() || standingBy == 0) {
+                            boolean lastWord = work == SHUTDOWN && !running && inbox.isEmpty();
+                            if (!lastWord && (running || !inbox.isEmpty() || standingBy == 0)) {
                                 inbox.add(work);
                                 runLock.notify();
                                 continue;
                             }
                             running = true;
-                            readerThread = null;
-                            runLock.notify(); // the standing-by thread becomes the reader
+                            if (!lastWord) {
+                                readerThread = null;
+                                runLock.notify(); // the standing-by thread becomes the reader
+                            }
+                            // A SHUTDOWN with nothing before it keeps the reader role: this thread ends the
+                            // JVM, and no other thread may sit in a native read of the channel by then, or
+                            // HotSpot's exit waits 300 ms for it (measured: close() of a pool of two idle
+                            // workers took 318 ms, of one 13 ms).
                         }
                         return work;
                     }

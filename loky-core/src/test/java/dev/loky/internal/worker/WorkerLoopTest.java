@@ -1,6 +1,7 @@
 package dev.loky.internal.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.loky.RemoteCallable;
 import dev.loky.internal.protocol.BetweenItems;
@@ -12,11 +13,14 @@ import dev.loky.internal.protocol.TaskReply;
 import dev.loky.internal.protocol.WorkerInit;
 import dev.loky.internal.protocol.WorkerReady;
 import dev.loky.serialization.JavaTaskSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
@@ -28,6 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The worker's side of the protocol without a worker JVM: {@link WorkerLoop} runs on a thread of
@@ -44,9 +49,24 @@ class WorkerLoopTest {
     }
 
     private final CompletableFuture<String> ended = new CompletableFuture<>();
+    /** Threads of the worker inside a read of its channel right now. */
+    private final AtomicInteger reading = new AtomicInteger();
+    /** When set, the test's exit first looks, for this long, for a thread that goes on reading the channel. */
+    private volatile Duration lookForReaderAtExit;
+    /** Whether a thread was reading the channel while the worker exited (see {@link #lookForReaderAtExit}). */
+    private final CompletableFuture<Boolean> readerAtExit = new CompletableFuture<>();
     private final WorkerExit exit = new WorkerExit() {
         @Override
         public void exit(int status) {
+            Duration look = lookForReaderAtExit;
+            if (look != null) {
+                try {
+                    await().pollInterval(Duration.ofMillis(5)).atMost(look).until(() -> reading.get() > 0);
+                    readerAtExit.complete(true);
+                } catch (ConditionTimeoutException e) {
+                    readerAtExit.complete(false);
+                }
+            }
             end("exit " + status);
         }
 
@@ -72,7 +92,18 @@ class WorkerLoopTest {
         Pipe toParent = Pipe.open();
         parent = new FrameWriter(Channels.newOutputStream(toWorker.sink()));
         fromWorker = new FrameReader(Channels.newInputStream(toParent.source()), line -> { });
-        WorkerLoop loop = new WorkerLoop(new FrameReader(Channels.newInputStream(toWorker.source()), line -> { }),
+        InputStream channel = new FilterInputStream(Channels.newInputStream(toWorker.source())) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                reading.incrementAndGet();
+                try {
+                    return super.read(b, off, len);
+                } finally {
+                    reading.decrementAndGet();
+                }
+            }
+        };
+        WorkerLoop loop = new WorkerLoop(new FrameReader(channel, line -> { }),
                 new FrameWriter(Channels.newOutputStream(toParent.sink())), getClass().getClassLoader(),
                 new PrintStream(log, true, StandardCharsets.UTF_8), exit);
         threads.execute(() -> {
@@ -140,6 +171,24 @@ class WorkerLoopTest {
 
         parent.write(FrameType.SHUTDOWN, 0, new byte[0]);
         assertThat(ended.get(10, TimeUnit.SECONDS)).isEqualTo("exit 0");
+    }
+
+    /**
+     * HotSpot's exit waits up to 300 ms for any thread in a native read, so the thread that reads
+     * the SHUTDOWN of an idle worker ends the JVM itself and hands the reader role to nobody (the
+     * other task thread, standing by, used to take it and block in a read of the channel: closing
+     * a pool of two idle workers took 318 ms).
+     */
+    @Test
+    void anIdleWorkersShutdownLeavesNoThreadReadingTheChannel() throws Exception {
+        startWorker(null);
+        assertThat(next().type()).isEqualTo(FrameType.READY);
+        send(1, () -> "both task threads serve by now");
+        assertThat(next().type()).isEqualTo(FrameType.RESULT);
+        lookForReaderAtExit = Duration.ofMillis(500);
+        parent.write(FrameType.SHUTDOWN, 0, new byte[0]);
+        assertThat(ended.get(10, TimeUnit.SECONDS)).isEqualTo("exit 0");
+        assertThat(readerAtExit.get(10, TimeUnit.SECONDS)).as("a thread went on reading the channel while the worker exited").isFalse();
     }
 
     @Test
