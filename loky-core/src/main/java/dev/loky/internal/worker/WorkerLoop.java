@@ -67,6 +67,8 @@ final class WorkerLoop {
     /** How this JVM ends (the real exit and halt, or a test's). */
     private final WorkerExit exit;
     private static final Frame SHUTDOWN = Frame.of(FrameType.SHUTDOWN, 0);
+    /** How long a SHUTDOWN's reader waits for the last task's thread to come back (see {@link #lastReplyGone}). */
+    private static final long LAST_REPLY_WAIT_MILLIS = 200;
 
     /** Tasks (and a SHUTDOWN) read while another ran, in order; runLock. */
     private final ArrayDeque<Frame> inbox = new ArrayDeque<>();
@@ -230,10 +232,33 @@ final class WorkerLoop {
         }
     }
 
+    /**
+     * On the reader, holding runLock, with a SHUTDOWN read and nothing in the inbox: {@code true}
+     * once no task runs. The parent sends SHUTDOWN only to a worker whose every reply it has, so a
+     * task still running is one whose thread has sent its reply and is on its way back to
+     * {@link #nextWork()}; it gets {@link #LAST_REPLY_WAIT_MILLIS}. Meanwhile nothing reads the
+     * channel, which is why the wait is bounded: a task that truly runs still gets its cancel and
+     * its class bytes afterwards.
+     */
+    private boolean lastReplyGone() {
+        long deadline = System.nanoTime() + LAST_REPLY_WAIT_MILLIS * 1_000_000L;
+        try {
+            for (long left = LAST_REPLY_WAIT_MILLIS; running && left > 0; left = (deadline - System.nanoTime()) / 1_000_000L) {
+                runLock.wait(left);
+            }
+        } catch (InterruptedException e) {
+            // a cancel that came too late for the task this thread ran before; stop waiting
+        }
+        return !running;
+    }
+
     /** The next inbox frame to run, or {@code null} when this thread took the reader role. */
     private Frame nextWork() {
         synchronized (runLock) {
-            running = false; // the caller's previous task, if any, is done
+            if (running) {
+                running = false; // the caller's previous task is done
+                runLock.notifyAll(); // a reader holding a SHUTDOWN may be waiting for this (lastReplyGone)
+            }
             while (true) {
                 if (!inbox.isEmpty()) {
                     running = true;
@@ -277,7 +302,7 @@ final class WorkerLoop {
                             }
                         };
                         synchronized (runLock) {
-                            boolean lastWord = work == SHUTDOWN && !running && inbox.isEmpty();
+                            boolean lastWord = work == SHUTDOWN && inbox.isEmpty() && lastReplyGone();
                             if (!lastWord && (running || !inbox.isEmpty() || standingBy == 0)) {
                                 inbox.add(work);
                                 runLock.notify();
@@ -291,7 +316,7 @@ final class WorkerLoop {
                             // A SHUTDOWN with nothing before it keeps the reader role: this thread ends the
                             // JVM, and no other thread may sit in a native read of the channel by then, or
                             // HotSpot's exit waits 300 ms for it (measured: close() of a pool of two idle
-                            // workers took 318 ms, of one 13 ms).
+                            // workers took 318 ms, of one 13 ms). Otherwise it waits its turn in the inbox.
                         }
                         return work;
                     }
