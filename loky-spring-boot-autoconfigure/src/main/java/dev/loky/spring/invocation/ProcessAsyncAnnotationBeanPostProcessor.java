@@ -75,7 +75,7 @@ public class ProcessAsyncAnnotationBeanPostProcessor extends ProxyProcessorSuppo
         this(() -> new ProcessAsyncInvoker(executor, mapper, exceptionHandler, new EmbeddedValueResolver(beanFactory), beanFactory,
                 InvocationSettings.from(beanFactory)));
         this.beanFactory = beanFactory;
-        ProxyWarmUp.start(POINTCUT, beanFactory.getBeanClassLoader());
+        StartupWarmUp.start(POINTCUT, beanFactory.getBeanClassLoader());
     }
 
     /** @param invoker made on first use, since this post-processor is created before most beans */
