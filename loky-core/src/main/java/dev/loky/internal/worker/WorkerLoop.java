@@ -24,10 +24,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -45,10 +42,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * the thread that finishes its task runs it next, so tasks still run one at a time and in order.
  * A parent-watch thread halts the JVM when the parent is gone.
  *
- * <p>All state shared between the threads ({@link #inbox}, the roles, {@link #runningTaskId},
- * {@link #runningThread}, {@link #cancelled}) is guarded by {@link #runLock}, so an interrupt
- * meant for one task can never hit the next, and a task's effects are visible to the thread that
- * runs the next one (both take the lock between tasks).
+ * <p>All state shared between the threads (the inbox, the roles, the running task, early cancels)
+ * is in {@link TaskTurns}, under its monitor, so an interrupt meant for one task can never hit the
+ * next, and a task's effects are visible to the thread that runs the next one.
  */
 final class WorkerLoop {
 
@@ -67,21 +63,9 @@ final class WorkerLoop {
     /** How this JVM ends (the real exit and halt, or a test's). */
     private final WorkerExit exit;
     private static final Frame SHUTDOWN = Frame.of(FrameType.SHUTDOWN, 0);
-    /** How long a SHUTDOWN's reader waits for the last task's thread to come back (see {@link #lastReplyGone}). */
-    private static final long LAST_REPLY_WAIT_MILLIS = 200;
 
-    /** Tasks (and a SHUTDOWN) read while another ran, in order; runLock. */
-    private final ArrayDeque<Frame> inbox = new ArrayDeque<>();
-    private final Object runLock = new Object();
-    /** The thread holding the reader role, or {@code null} when it is free; runLock. */
-    private Thread readerThread;
-    /** A task (or the SHUTDOWN) is being run; runLock. */
-    private boolean running;
-    /** Task threads waiting in {@link #nextWork()} for work or the reader role; runLock. */
-    private int standingBy;
-    private long runningTaskId = -1;
-    private Thread runningThread;
-    private final Set<Long> cancelled = new HashSet<>();
+    /** The two task threads' turns: the reader role, the inbox, the running task, early cancels. */
+    private final TaskTurns turns = new TaskTurns();
     /**
      * Tasks that came as streamed chunks, read by the channel reader straight into the deserializer,
      * by id; their inbox entry is an empty TASK frame that keeps their place in line.
@@ -187,10 +171,7 @@ final class WorkerLoop {
         long[] last = lastItemProgress.get();
         if (ran == 1 || now - last[0] >= BetweenItems.PROGRESS_INTERVAL_MILLIS * 1_000_000L) {
             last[0] = now;
-            long id;
-            synchronized (runLock) {
-                id = runningThread == Thread.currentThread() ? runningTaskId : -1;
-            }
+            long id = turns.runningOn(Thread.currentThread());
             if (id >= 0) {
                 send(FrameType.ITEM_PROGRESS, id, new ItemProgress(ran, failed).encode());
             }
@@ -203,9 +184,7 @@ final class WorkerLoop {
         if (!serving) {
             return true;
         }
-        synchronized (runLock) {
-            return readerThread == Thread.currentThread();
-        }
+        return turns.isReader(Thread.currentThread());
     }
 
     private TaskSerializer createSerializer(String className) throws ReflectiveOperationException {
@@ -221,7 +200,7 @@ final class WorkerLoop {
      */
     private void serve() {
         while (true) {
-            Frame work = nextWork();
+            Frame work = turns.nextWork();
             if (work == null) {
                 work = readUntilRunnable();
             }
@@ -229,54 +208,6 @@ final class WorkerLoop {
             // garbage by the time leak protection measures what this worker keeps between tasks.
             execute(work);
             work = null;
-        }
-    }
-
-    /**
-     * On the reader, holding runLock, with a SHUTDOWN read and nothing in the inbox: {@code true}
-     * once no task runs. The parent sends SHUTDOWN only to a worker whose every reply it has, so a
-     * task still running is one whose thread has sent its reply and is on its way back to
-     * {@link #nextWork()}; it gets {@link #LAST_REPLY_WAIT_MILLIS}. Meanwhile nothing reads the
-     * channel, which is why the wait is bounded: a task that truly runs still gets its cancel and
-     * its class bytes afterwards.
-     */
-    private boolean lastReplyGone() {
-        long deadline = System.nanoTime() + LAST_REPLY_WAIT_MILLIS * 1_000_000L;
-        try {
-            for (long left = LAST_REPLY_WAIT_MILLIS; running && left > 0; left = (deadline - System.nanoTime()) / 1_000_000L) {
-                runLock.wait(left);
-            }
-        } catch (InterruptedException e) {
-            // a cancel that came too late for the task this thread ran before; stop waiting
-        }
-        return !running;
-    }
-
-    /** The next inbox frame to run, or {@code null} when this thread took the reader role. */
-    private Frame nextWork() {
-        synchronized (runLock) {
-            if (running) {
-                running = false; // the caller's previous task is done
-                runLock.notifyAll(); // a reader holding a SHUTDOWN may be waiting for this (lastReplyGone)
-            }
-            while (true) {
-                if (!inbox.isEmpty()) {
-                    running = true;
-                    return inbox.poll();
-                }
-                if (readerThread == null) {
-                    readerThread = Thread.currentThread();
-                    return null;
-                }
-                standingBy++;
-                try {
-                    runLock.wait();
-                } catch (InterruptedException e) {
-                    // a cancel that came too late; there is no task to interrupt
-                } finally {
-                    standingBy--;
-                }
-            }
         }
     }
 
@@ -301,26 +232,11 @@ final class WorkerLoop {
                                 yield Frame.of(FrameType.TASK, frame.id());
                             }
                         };
-                        synchronized (runLock) {
-                            boolean lastWord = work == SHUTDOWN && inbox.isEmpty() && lastReplyGone();
-                            if (!lastWord && (running || !inbox.isEmpty() || standingBy == 0)) {
-                                inbox.add(work);
-                                runLock.notify();
-                                continue;
-                            }
-                            running = true;
-                            if (!lastWord) {
-                                readerThread = null;
-                                runLock.notify(); // the standing-by thread becomes the reader
-                            }
-                            // A SHUTDOWN with nothing before it keeps the reader role: this thread ends the
-                            // JVM, and no other thread may sit in a native read of the channel by then, or
-                            // HotSpot's exit waits 300 ms for it (measured: close() of a pool of two idle
-                            // workers took 318 ms, of one 13 ms). Otherwise it waits its turn in the inbox.
+                        if (turns.runsNow(work, work == SHUTDOWN)) {
+                            return work;
                         }
-                        return work;
                     }
-                    case CANCEL -> cancel(frame.id());
+                    case CANCEL -> turns.cancel(frame.id());
                     case CLASS_BYTES -> loader.answered(frame.id(), frame.payload());
                     default -> log.println("loky worker: ignoring unexpected " + frame.type());
                 }
@@ -342,16 +258,6 @@ final class WorkerLoop {
         runTask(frame);
     }
 
-    private void cancel(long id) {
-        synchronized (runLock) {
-            if (runningTaskId == id && runningThread != null) {
-                runningThread.interrupt();
-            } else {
-                cancelled.add(id);
-            }
-        }
-    }
-
     private void runTask(Frame frame) {
         long id = frame.id();
         byte[] payload = frame.payload();
@@ -362,14 +268,9 @@ final class WorkerLoop {
             replies.serializationError(id, TaskSerializationException.Side.ARGUMENT_IN_PARENT, streamed.failure());
             return;
         }
-        synchronized (runLock) {
-            boolean wasCancelled = cancelled.remove(id);
-            if (wasCancelled) {
-                replies.error(id, new InterruptedException("cancelled before it started"), serializer);
-                return;
-            }
-            runningTaskId = id;
-            runningThread = Thread.currentThread();
+        if (!turns.start(id)) {
+            replies.error(id, new InterruptedException("cancelled before it started"), serializer);
+            return;
         }
         Object value = null;
         Throwable failure = null;
@@ -395,11 +296,7 @@ final class WorkerLoop {
         } finally {
             payload = null;
             task = null;
-            synchronized (runLock) {
-                runningTaskId = -1;
-                runningThread = null;
-                Thread.interrupted(); // a cancel that came too late must not hit the next task
-            }
+            turns.finish();
         }
         // An OutOfMemoryError while reading the argument is an OOM like any other: the worker is replaced.
         if (failure != null && !argumentRead && !(failure instanceof OutOfMemoryError)) {
@@ -432,12 +329,7 @@ final class WorkerLoop {
 
     /** Bytes held for the protocol: tasks read ahead, queued or streamed (not the running task's memory). */
     private long heldForProtocol() {
-        long held = 0;
-        synchronized (runLock) {
-            for (Frame queued : inbox) {
-                held += queued.payload().length;
-            }
-        }
+        long held = turns.queuedBytes();
         for (StreamedValues.Value queued : streamedTasks.values()) {
             held += queued.bytes();
         }
